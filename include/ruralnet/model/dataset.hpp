@@ -1,0 +1,149 @@
+// The typed layers every dataset is read as (docs/data-input.md). Geometry is
+// held in geographic degrees in the dataset's working geographic CRS (CGCS2000,
+// EPSG:4490, longitude first); the io module reprojects and converts web-map
+// coordinates on read so that nothing downstream sees a source CRS.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ruralnet/core/date.hpp"
+#include "ruralnet/core/types.hpp"
+#include "ruralnet/model/finding.hpp"
+
+namespace ruralnet::model {
+
+using Ring = std::vector<LonLat>;               // closed: first == last
+struct Polygon { std::vector<Ring> rings; };    // rings[0] is the shell
+using MultiPolygon = std::vector<Polygon>;
+using LineString = std::vector<LonLat>;
+using MultiLineString = std::vector<LineString>;
+
+// Fields of the source that the contract does not name, carried to outputs.
+using ExtraFields = std::vector<std::pair<std::string, std::string>>;
+
+// Identity of a feature in its source, for messages.
+struct FeatureRef {
+  std::int64_t fid = -1;  // OGR feature id in the source layer
+};
+
+struct County {
+  FeatureRef ref;
+  std::string code;  // 6 digits
+  std::string name;
+  MultiPolygon geometry;
+  ExtraFields extra;
+};
+
+struct Township {
+  FeatureRef ref;
+  std::string code;         // 9 digits
+  std::string name;
+  std::string county_code;  // from the field, else the code's prefix
+  MultiPolygon geometry;
+  ExtraFields extra;
+};
+
+enum class ModelLevel { none, municipal, provincial };
+const char* to_string(ModelLevel l);
+
+struct Village {
+  FeatureRef ref;
+  std::string code;  // 12 digits
+  std::string name;
+  std::string township_code;  // from the field, else the code's prefix
+  LonLat location;            // the point, or a point on the polygon's surface
+  std::optional<double> population;
+  std::optional<double> households;
+  bool poor = false;
+  bool flood_zone = false;
+  std::optional<double> demand_parcels_day;
+  ModelLevel model_level = ModelLevel::none;
+  ExtraFields extra;
+};
+
+enum class RoadClass { expressway, national, provincial, county, township, village, other };
+const char* to_string(RoadClass c);
+// Maps the contract's classes, OSM highway values and common Chinese labels
+// (县道, 乡道, 村道 ...) to a class; nullopt for an unknown value.
+std::optional<RoadClass> parse_road_class(std::string_view text);
+
+enum class Oneway { no, forward, backward };
+enum class Program { none, changtong, kuomian };
+const char* to_string(Program p);
+enum class RoadStatus { unknown, planned, building, completed };
+const char* to_string(RoadStatus s);
+
+struct RoadSegment {
+  FeatureRef ref;
+  std::string id;
+  RoadClass road_class = RoadClass::other;
+  std::string class_text;  // the value as given, for outputs
+  std::optional<double> speed_kmh;
+  Oneway oneway = Oneway::no;
+  std::string surface;
+  Program program = Program::none;
+  RoadStatus status = RoadStatus::unknown;
+  std::optional<double> declared_km;
+  std::optional<Date> completed_on;
+  std::string county_code;
+  std::string start_stake;  // e.g. "K12+300", parsed by the roads analysis
+  std::string end_stake;
+  MultiLineString geometry;  // one part for a LineString
+  ExtraFields extra;
+};
+
+enum class Tier { county_hub, township_station, village_outlet };
+const char* to_string(Tier t);
+std::optional<Tier> parse_tier(std::string_view text);
+
+struct Facility {
+  FeatureRef ref;
+  std::string id;
+  Tier tier = Tier::village_outlet;
+  std::string name;
+  std::string admin_code;             // the county, township or village it serves
+  std::vector<std::string> carriers;  // "EMS;ZTO" -> {"EMS","ZTO"}
+  std::optional<int> vehicles;
+  std::optional<double> vehicle_capacity_parcels;
+  std::optional<double> shift_hours;
+  std::string colocated;  // shop / poverty_post / bus_stop / finance_room / culture_station / beautiful_village
+  ModelLevel model_level = ModelLevel::none;
+  LonLat location;
+  ExtraFields extra;
+};
+
+// What was read for one layer, for `info` and messages.
+struct LayerInfo {
+  std::string name;           // contract name: "villages"
+  bool present = false;
+  std::string source;         // file or connection it came from
+  std::string source_layer;   // layer name inside the source
+  std::string source_crs;     // "EPSG:4490" or the CRS name
+  std::string coordinate_system;  // "", "gcj02" or "bd09" when converted from web-map coordinates
+  std::string encoding;       // "UTF-8", "GBK" ...
+  std::string geometry_type;  // as declared by the source
+  std::size_t feature_count = 0;
+  Extent extent;              // in the working geographic CRS
+};
+
+struct Dataset {
+  std::string path;  // what the user named
+  std::string geographic_crs = "EPSG:4490";
+  std::vector<County> counties;
+  std::vector<Township> townships;
+  std::vector<Village> villages;
+  std::vector<RoadSegment> roads;
+  std::vector<Facility> facilities;
+  std::map<std::string, LayerInfo> layers;  // by contract name
+  // Problems met while reading that did not stop the read (wrong types, NaN
+  // coordinates, CRS mismatches between layers). Validation adds its own.
+  Findings read_findings;
+
+  Extent extent() const;
+};
+
+}  // namespace ruralnet::model
