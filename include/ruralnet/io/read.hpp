@@ -40,6 +40,11 @@ struct ReadOptions {
 // `validate` can list them all.
 model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& progress);
 
+// For analysis commands: throws InputError for the first error-severity read
+// finding (naming its file, layer, feature and field, with the count of the
+// others and the hint to run `ruralnet validate`). Returns when there is none.
+void require_usable(const model::Dataset& dataset);
+
 // Parses "villages.population=RKS" into the field map; throws UsageError.
 void add_field_mapping(std::map<std::string, std::string>& map, const std::string& spec);
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, generates the Lu'an demo dataset and runs
+# the analyses on it. Results go to demo-out/ (or $DEMO_OUT).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" >/dev/null
+build="${BUILD_DIR:-$root/build}"
+rn="$build/ruralnet"
+out="${DEMO_OUT:-$root/demo-out}"
+mkdir -p "$out"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "generating the Lu'an demo dataset"
+"$rn" --quiet synth --out "$out/luan.gpkg" --seed 2018 --overwrite
+
+step "ruralnet info"
+"$rn" --quiet --run-json "$out/info.run.json" info "$out/luan.gpkg" | tee "$out/info.txt"
+"$rn" --quiet info "$out/luan.gpkg" --json > "$out/info.json"
+
+step "ruralnet validate (the demo carries deliberate defects, listed in luan.gpkg.defects.json)"
+set +e
+"$rn" --quiet validate "$out/luan.gpkg" --json > "$out/validate.json"
+code=$?
+"$rn" --quiet validate "$out/luan.gpkg" > "$out/validate.txt"
+set -e
+if [ $code -gt 1 ]; then echo "validate could not read the dataset (exit $code)" >&2; exit $code; fi
+head -n 20 "$out/validate.txt"
+
+step "ruralnet plan check"
+"$rn" --quiet plan check "$root/data/plans/luan-2018.json" | tee "$out/plan-check.txt"
+
+step "ruralnet quota (quarterly report as of 2018-09-30)"
+"$rn" --quiet quota --plan "$root/data/plans/luan-2018.json" --progress "$out/luan.progress.csv" \
+  --dataset "$out/luan.gpkg" --as-of 2018-09-30 --out "$out/quota-2018Q3" --overwrite >/dev/null
+
+step "results"
+echo "dataset:          $out/luan.gpkg"
+echo "dataset summary:  $out/info.txt ($out/info.json)"
+echo "validation:       $out/validate.txt ($out/validate.json)"
+echo "plan check:       $out/plan-check.txt"
+echo "quarterly report: $out/quota-2018Q3/report.html (and report.md, quota.csv, quota.json)"

@@ -1,0 +1,201 @@
+#include "ruralnet/geo/grid_index.hpp"
+
+#include <algorithm>
+#include <array>
+#include <queue>
+#include <string>
+
+#include "ruralnet/core/error.hpp"
+
+namespace ruralnet::geo {
+
+void radix_sort(std::vector<KeyedIndex>& items) {
+  if (items.size() < 2) return;
+  constexpr int kBits = 11;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  std::vector<KeyedIndex> tmp(items.size());
+  std::vector<std::uint32_t> count(kBuckets);
+  std::uint64_t all_or = 0, all_and = ~std::uint64_t{0};
+  for (const auto& it : items) {
+    all_or |= it.key;
+    all_and &= it.key;
+  }
+  const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
+  for (int shift = 0; shift < 64; shift += kBits) {
+    const std::uint64_t mask = (kBuckets - 1) << shift;
+    if ((varying & mask) == 0) continue;  // every item has the same digit here
+    std::fill(count.begin(), count.end(), 0u);
+    for (const auto& it : items) ++count[(it.key >> shift) & (kBuckets - 1)];
+    std::uint32_t sum = 0;
+    for (auto& c : count) {
+      const std::uint32_t v = c;
+      c = sum;
+      sum += v;
+    }
+    for (const auto& it : items) tmp[count[(it.key >> shift) & (kBuckets - 1)]++] = it;
+    items.swap(tmp);
+  }
+}
+
+void GridIndex::init_frame(double min_x, double min_y, double max_x, double max_y, double cell_size_m) {
+  if (!(cell_size_m > 0.0) || !std::isfinite(cell_size_m))
+    throw RunError("grid index cell size must be a positive number of metres, not " + std::to_string(cell_size_m));
+  cell_ = cell_size_m;
+  if (!(min_x <= max_x)) {  // nothing finite to index
+    min_x = max_x = min_y = max_y = 0.0;
+  }
+  ox_ = min_x;
+  oy_ = min_y;
+  const double span_cols = std::floor((max_x - min_x) / cell_) + 3.0;
+  const double span_rows = std::floor((max_y - min_y) / cell_) + 3.0;
+  // Cell keys are col * rows + row in 64 bits; refuse grids that would overflow.
+  if (span_cols * span_rows > 9.0e18)
+    throw RunError("grid index of cell size " + std::to_string(cell_) + " m over this extent would have too many cells",
+                   "use a larger cell size");
+  cols_ = static_cast<std::int64_t>(span_cols);
+  rows_ = static_cast<std::int64_t>(span_rows);
+}
+
+void GridIndex::fill(std::vector<KeyedIndex>& keyed) {
+  radix_sort(keyed);
+  keys_.clear();
+  offsets_.clear();
+  items_.resize(keyed.size());
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    if (i == 0 || keyed[i].key != keyed[i - 1].key) {
+      keys_.push_back(keyed[i].key);
+      offsets_.push_back(static_cast<std::uint32_t>(i));
+    }
+    items_[i] = keyed[i].index;
+  }
+  offsets_.push_back(static_cast<std::uint32_t>(keyed.size()));
+}
+
+GridIndex::GridIndex(std::span<const XY> points, double cell_size_m) {
+  if (points.size() >= std::numeric_limits<std::uint32_t>::max())
+    throw RunError("grid index: too many points (" + std::to_string(points.size()) + ")");
+  double min_x = std::numeric_limits<double>::infinity(), min_y = min_x;
+  double max_x = -min_x, max_y = -min_x;
+  for (const XY& p : points) {
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    min_x = std::min(min_x, p.x);
+    max_x = std::max(max_x, p.x);
+    min_y = std::min(min_y, p.y);
+    max_y = std::max(max_y, p.y);
+  }
+  init_frame(min_x, min_y, max_x, max_y, cell_size_m);
+  points_.assign(points.begin(), points.end());
+  std::vector<KeyedIndex> keyed;
+  keyed.reserve(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const XY& p = points[i];
+    if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+    keyed.push_back({key_of(column_of(p.x), row_of(p.y)), static_cast<std::uint32_t>(i)});
+  }
+  item_count_ = keyed.size();
+  fill(keyed);
+}
+
+GridIndex GridIndex::of_boxes(std::span<const Box> boxes, double cell_size_m) {
+  GridIndex g;
+  double min_x = std::numeric_limits<double>::infinity(), min_y = min_x;
+  double max_x = -min_x, max_y = -min_x;
+  auto usable = [](const Box& b) {
+    return std::isfinite(b.min_x) && std::isfinite(b.min_y) && std::isfinite(b.max_x) && std::isfinite(b.max_y) &&
+           b.min_x <= b.max_x && b.min_y <= b.max_y;
+  };
+  for (const Box& b : boxes) {
+    if (!usable(b)) continue;
+    min_x = std::min(min_x, b.min_x);
+    max_x = std::max(max_x, b.max_x);
+    min_y = std::min(min_y, b.min_y);
+    max_y = std::max(max_y, b.max_y);
+  }
+  g.init_frame(min_x, min_y, max_x, max_y, cell_size_m);
+  std::vector<KeyedIndex> keyed;
+  keyed.reserve(boxes.size() * 2);
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    const Box& b = boxes[i];
+    if (!usable(b)) continue;
+    ++g.item_count_;
+    for (std::int64_t c = g.column_of(b.min_x); c <= g.column_of(b.max_x); ++c)
+      for (std::int64_t r = g.row_of(b.min_y); r <= g.row_of(b.max_y); ++r)
+        keyed.push_back({g.key_of(c, r), static_cast<std::uint32_t>(i)});
+  }
+  if (keyed.size() >= std::numeric_limits<std::uint32_t>::max())
+    throw RunError("grid index: boxes cover too many cells; use a larger cell size");
+  g.fill(keyed);
+  return g;
+}
+
+std::size_t GridIndex::find_cell(std::int64_t col, std::int64_t row) const {
+  if (col < 0 || row < 0 || col >= cols_ || row >= rows_) return npos;
+  const std::uint64_t key = key_of(col, row);
+  const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
+  if (it == keys_.end() || *it != key) return npos;
+  return static_cast<std::size_t>(it - keys_.begin());
+}
+
+std::vector<std::uint32_t> GridIndex::within(XY p, double radius) const {
+  std::vector<std::uint32_t> out;
+  if (!std::isfinite(p.x) || !std::isfinite(p.y) || !(radius >= 0.0)) return out;
+  for_each_in_box({p.x - radius, p.y - radius, p.x + radius, p.y + radius}, [&](std::uint32_t i) {
+    if (point_distance(i, p) <= radius) out.push_back(i);
+  });
+  return out;
+}
+
+std::optional<Neighbour> GridIndex::nearest(XY p, double max_distance) const {
+  auto v = k_nearest(p, 1, max_distance);
+  if (v.empty()) return std::nullopt;
+  return v.front();
+}
+
+std::vector<Neighbour> GridIndex::k_nearest(XY p, std::size_t k, double max_distance) const {
+  std::vector<Neighbour> best;  // sorted, at most k
+  if (k == 0 || keys_.empty() || !std::isfinite(p.x) || !std::isfinite(p.y)) return best;
+  auto offer = [&](std::uint32_t i) {
+    const double d = point_distance(i, p);
+    if (d > max_distance) return;
+    if (best.size() == k && d >= best.back().distance) return;
+    auto at = std::upper_bound(best.begin(), best.end(), d,
+                               [](double v, const Neighbour& n) { return v < n.distance; });
+    best.insert(at, Neighbour{i, d});
+    if (best.size() > k) best.pop_back();
+  };
+  // Search square rings of cells around p's cell. Every item outside ring r
+  // is at least r cells' width away, which bounds when to stop.
+  const std::int64_t pc = column_of(p.x), pr = row_of(p.y);
+  const std::int64_t max_ring = std::max({pc, cols_ - pc, pr, rows_ - pr}) + 1;
+  for (std::int64_t r = 0; r <= max_ring; ++r) {
+    // Anything not yet seen (ring r and beyond) is at least this far away.
+    const double unseen = static_cast<double>(r - 1) * cell_;
+    if (unseen > max_distance) break;
+    if (best.size() == k && best.back().distance <= unseen) break;
+    auto visit = [&](std::int64_t c, std::int64_t row) {
+      const std::size_t cell = find_cell(c, row);
+      if (cell == npos) return;
+      for (std::uint32_t i = offsets_[cell]; i < offsets_[cell + 1]; ++i) offer(items_[i]);
+    };
+    if (r == 0) {
+      visit(pc, pr);
+      continue;
+    }
+    for (std::int64_t c = pc - r; c <= pc + r; ++c) {
+      visit(c, pr - r);
+      visit(c, pr + r);
+    }
+    for (std::int64_t row = pr - r + 1; row <= pr + r - 1; ++row) {
+      visit(pc - r, row);
+      visit(pc + r, row);
+    }
+  }
+  return best;
+}
+
+std::size_t GridIndex::memory_bytes() const {
+  return keys_.capacity() * sizeof(std::uint64_t) + offsets_.capacity() * sizeof(std::uint32_t) +
+         items_.capacity() * sizeof(std::uint32_t) + points_.capacity() * sizeof(XY);
+}
+
+}  // namespace ruralnet::geo

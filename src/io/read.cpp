@@ -1,0 +1,169 @@
+#include "ruralnet/io/read.hpp"
+
+#include <cpl_error.h>
+#include <gdal.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <mutex>
+
+#include "layer_reader.hpp"
+#include "ruralnet/core/error.hpp"
+#include "ruralnet/core/text.hpp"
+#include "ruralnet/geo/crs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ruralnet::io {
+
+namespace {
+
+void init_gdal() {
+  static std::once_flag once;
+  std::call_once(once, [] { GDALAllRegister(); });
+}
+
+// GDAL reports through CPLError; while reading, its messages are captured for
+// our own errors rather than printed.
+struct QuietGdal {
+  QuietGdal() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+  ~QuietGdal() { CPLPopErrorHandler(); }
+  QuietGdal(const QuietGdal&) = delete;
+  QuietGdal& operator=(const QuietGdal&) = delete;
+};
+
+bool is_connection(const std::string& p) {
+  if (p.rfind("/vsi", 0) == 0) return true;
+  const auto colon = p.find(':');
+  if (colon == std::string::npos || colon < 2) return false;
+  return std::all_of(p.begin(), p.begin() + static_cast<std::ptrdiff_t>(colon),
+                     [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
+}
+
+// Formats a folder may hold, one file per layer.
+bool layer_file_extension(const std::string& ext) {
+  return iequals(ext, ".shp") || iequals(ext, ".geojson") || iequals(ext, ".json") || iequals(ext, ".fgb");
+}
+
+}  // namespace
+
+model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& progress) {
+  init_gdal();
+  QuietGdal quiet;
+
+  model::Dataset ds;
+  ds.path = options.dataset;
+  for (const auto& name : kLayerNames) ds.layers[name].name = name;
+  for (const auto& [layer, src] : options.layer_sources)
+    if (std::find(kLayerNames.begin(), kLayerNames.end(), layer) == kLayerNames.end())
+      throw UsageError("--layer: unknown layer '" + layer + "'", "layers are " + join(kLayerNames, ", "));
+  if (ds.path.empty() && !options.layer_sources.empty()) ds.path = options.layer_sources.begin()->second;
+
+  // A folder holds one file per layer, named by the layer.
+  bool folder = false;
+  std::map<std::string, std::vector<fs::path>> folder_files;
+  std::vector<std::string> folder_stems;
+  if (!options.dataset.empty() && !is_connection(options.dataset)) {
+    std::error_code ec;
+    if (!fs::exists(options.dataset, ec))
+      throw InputError({options.dataset, {}, {}, {}}, "file not found",
+                       "check the path (a GeoPackage, a folder of Shapefiles/GeoJSON/FlatGeobuf, or a PG: connection)");
+    if (fs::is_directory(options.dataset, ec)) {
+      folder = true;
+      for (const auto& e : fs::directory_iterator(options.dataset, ec)) {
+        if (!e.is_regular_file() || !layer_file_extension(e.path().extension().string())) continue;
+        folder_files[to_lower_ascii(e.path().stem().string())].push_back(e.path());
+        folder_stems.push_back(e.path().filename().string());
+      }
+      std::sort(folder_stems.begin(), folder_stems.end());
+    }
+  }
+
+  std::vector<std::pair<std::string, std::string>> crs_of;  // layer -> CRS definition
+  for (const auto& name : kLayerNames) {
+    const bool required =
+        std::find(options.required_layers.begin(), options.required_layers.end(), name) != options.required_layers.end();
+    detail::LayerSource src;
+    bool have = false;
+    std::vector<std::string> found;
+    if (auto it = options.layer_sources.find(name); it != options.layer_sources.end()) {
+      const auto bar = it->second.rfind('|');
+      src.path = bar == std::string::npos ? it->second : it->second.substr(0, bar);
+      if (bar != std::string::npos) src.layer_name = it->second.substr(bar + 1);
+      src.from_layer_option = true;
+      have = true;
+    } else if (folder) {
+      const auto f = folder_files.find(name);
+      if (f != folder_files.end()) {
+        if (f->second.size() > 1) {
+          std::vector<std::string> names;
+          for (const auto& p : f->second) names.push_back(p.filename().string());
+          std::sort(names.begin(), names.end());
+          throw InputError({options.dataset, name, {}, {}}, "more than one file holds the layer: " + join(names, ", "),
+                           "keep one of them, or name it with --layer " + name + "=PATH");
+        }
+        src.path = f->second.front().string();
+        src.from_layer_option = true;  // a file per layer: its own layer name does not matter
+        have = true;
+      }
+      found = folder_stems;
+    } else if (!options.dataset.empty()) {
+      src.path = options.dataset;
+      have = true;
+    }
+
+    std::optional<detail::OpenedLayer> opened;
+    if (have) opened = detail::open_layer(name, src, options, &found);
+    if (!opened) {
+      if (required)
+        throw InputError({options.dataset, name, {}, {}},
+                         "the required layer '" + name + "' is not in the dataset; " +
+                             (found.empty() ? std::string("it has no layers")
+                                            : (folder ? "the folder holds: " : "its layers are: ") + join(found, ", ")),
+                         folder ? "add a file " + name + ".shp (or .geojson, .fgb), or name it with --layer " + name + "=PATH"
+                                : "rename the layer to '" + name + "', or name it with --layer " + name + "=PATH|LAYERNAME");
+      continue;
+    }
+    crs_of.emplace_back(name, detail::read_layer(name, *opened, options, progress, ds, ds.layers[name]));
+  }
+
+  // Layers in different CRSs are all transformed to the working CRS, so they
+  // read fine; the difference is still worth a look (a wrongly declared .prj
+  // is the usual cause of layers that do not overlay).
+  for (std::size_t i = 1; i < crs_of.size(); ++i) {
+    if (geo::same_crs(crs_of[0].second, crs_of[i].second)) continue;
+    model::Finding f;
+    f.severity = model::Severity::warning;
+    f.kind = "crs_mismatch";
+    f.layer = crs_of[i].first;
+    f.message = "the layer is in " + ds.layers[crs_of[i].first].source_crs + " while '" + crs_of[0].first + "' is in " +
+                ds.layers[crs_of[0].first].source_crs + "; both were transformed to " + geo::kWorkingGeographicCrs +
+                ", check that each declared CRS is right";
+    ds.read_findings.push_back(std::move(f));
+  }
+  return ds;
+}
+
+void require_usable(const model::Dataset& dataset) {
+  const model::Finding* first = nullptr;
+  std::size_t errors = 0;
+  for (const auto& f : dataset.read_findings) {
+    if (f.severity != model::Severity::error) continue;
+    if (!first) first = &f;
+    ++errors;
+  }
+  if (!first) return;
+  InputLocation where;
+  if (auto it = dataset.layers.find(first->layer); it != dataset.layers.end()) where.file = it->second.source;
+  where.layer = first->layer;
+  where.feature = first->feature_id;
+  where.field = first->field;
+  std::string problem = first->message + " [" + first->kind + "]";
+  if (errors > 1) problem += " (and " + std::to_string(errors - 1) + " more error" + (errors > 2 ? "s" : "") + ")";
+  throw InputError(where, problem,
+                   "run 'ruralnet validate " + (dataset.path.empty() ? std::string("DATASET") : dataset.path) +
+                       "' to list every problem, and fix the data");
+}
+
+}  // namespace ruralnet::io
