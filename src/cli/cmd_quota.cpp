@@ -49,6 +49,8 @@ class QuotaCommand : public Command {
     as_of_ = *d;
     if (!encoding_.empty() && !io::canonical_encoding(encoding_))
       throw UsageError("--encoding: unknown encoding '" + encoding_ + "'", "use GBK, GB18030 or UTF-8");
+    // "q2/" names the folder q2; without this the folder's parent would be q2 itself.
+    while (out_.size() > 1 && out_.back() == '/') out_.pop_back();
     if (out_.empty()) throw UsageError("--out: empty folder name");
   }
 

@@ -10,6 +10,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
   c.push_back(make_info_command());
   c.push_back(make_plan_command());
   c.push_back(make_quota_command());
+  c.push_back(make_roads_command());
   c.push_back(make_synth_command());
   c.push_back(make_validate_command());
   return c;

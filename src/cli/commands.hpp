@@ -10,6 +10,7 @@ namespace ruralnet::cli {
 std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_quota_command();
+std::unique_ptr<Command> make_roads_command();
 std::unique_ptr<Command> make_synth_command();
 std::unique_ptr<Command> make_validate_command();
 

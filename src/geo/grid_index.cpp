@@ -128,6 +128,14 @@ GridIndex GridIndex::of_boxes(std::span<const Box> boxes, double cell_size_m) {
   return g;
 }
 
+void GridIndex::check_pair_radius(double radius) const {
+  if (!(radius >= 0.0 && radius <= cell_))
+    throw RunError("grid index: close pairs need a radius between 0 and the cell size (" + std::to_string(cell_) +
+                   " m), not " + std::to_string(radius));
+  if (!points_.empty() || item_count_ == 0) return;
+  throw RunError("grid index: close pairs are for an index of points, not of boxes");
+}
+
 std::size_t GridIndex::find_cell(std::int64_t col, std::int64_t row) const {
   if (col < 0 || row < 0 || col >= cols_ || row >= rows_) return npos;
   const std::uint64_t key = key_of(col, row);

@@ -341,9 +341,17 @@ class Reader {
       case OFTInteger:
       case OFTInteger64: return std::to_string(f_->GetFieldAsInteger64(i));
       case OFTReal: return format_number(f_->GetFieldAsDouble(i));
-      default: return std::string(trim(decode(f_->GetFieldAsString(i), i)));
+      default: {
+        const char* raw = f_->GetFieldAsString(i);
+        const std::string_view v(raw);
+        // The common case, text that needs no conversion, costs one copy.
+        if (raw_ ? is_ascii(v) : is_valid_utf8(v)) return std::string(trim(v));
+        return std::string(trim(decode(raw, i)));
+      }
     }
   }
+
+  std::int64_t feature_count_hint() const { return o_.layer->GetFeatureCount(FALSE); }
 
   // A required value that is empty: an error for identities, a warning for names.
   void require(int i, const std::string& value, const std::string& name, Severity sev) {
@@ -420,7 +428,11 @@ class Reader {
 
   template <class T, class Parse>
   std::optional<T> choice(int i, const std::string& name, Parse parse, const char* allowed) {
-    const std::string s = text(i);
+    return choice<T>(text(i), name, parse, allowed);
+  }
+
+  template <class T, class Parse>
+  std::optional<T> choice(const std::string& s, const std::string& name, Parse parse, const char* allowed) {
     if (s.empty()) return std::nullopt;
     if (auto v = parse(s)) return v;
     add(Severity::error, "unknown_value", name, "'" + s + "' is not a known " + name + " (allowed: " + allowed + ")");
@@ -793,7 +805,7 @@ void read_roads(Reader& r, const ProgressSettings& progress, std::vector<model::
     r.require(id, s.id, "id", Severity::error);
     r.lines(s.geometry);
     s.class_text = r.text(cls);
-    s.road_class = r.choice<model::RoadClass>(cls, "class", model::parse_road_class,
+    s.road_class = r.choice<model::RoadClass>(s.class_text, "class", model::parse_road_class,
                                                "expressway, national, provincial, county, township, village, other "
                                                "or an OSM highway value")
                        .value_or(model::RoadClass::other);
@@ -977,6 +989,14 @@ std::string read_layer(const std::string& contract, OpenedLayer& opened, const R
 
   Reader r(contract, opened, options, out.read_findings, info);
   r.settle_encoding();
+  if (const auto hint = r.feature_count_hint(); hint > 0) {
+    const auto n = static_cast<std::size_t>(hint);
+    if (contract == "counties") out.counties.reserve(out.counties.size() + n);
+    if (contract == "townships") out.townships.reserve(out.townships.size() + n);
+    if (contract == "villages") out.villages.reserve(out.villages.size() + n);
+    if (contract == "roads") out.roads.reserve(out.roads.size() + n);
+    if (contract == "facilities") out.facilities.reserve(out.facilities.size() + n);
+  }
   try {
     r.set_crs(definition);
   } catch (const CrsError& e) {

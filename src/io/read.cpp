@@ -69,7 +69,11 @@ model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& 
     if (!fs::exists(options.dataset, ec))
       throw InputError({options.dataset, {}, {}, {}}, "file not found",
                        "check the path (a GeoPackage, a folder of Shapefiles/GeoJSON/FlatGeobuf, or a PG: connection)");
-    if (fs::is_directory(options.dataset, ec)) {
+    // A File Geodatabase is a folder that GDAL opens as one dataset.
+    const fs::path norm = fs::path(options.dataset).lexically_normal();
+    const std::string leaf = norm.has_filename() ? norm.filename().string() : norm.parent_path().filename().string();
+    const bool gdb = leaf.size() > 4 && iequals(leaf.substr(leaf.size() - 4), ".gdb");
+    if (!gdb && fs::is_directory(options.dataset, ec)) {
       folder = true;
       for (const auto& e : fs::directory_iterator(options.dataset, ec)) {
         if (!e.is_regular_file() || !layer_file_extension(e.path().extension().string())) continue;

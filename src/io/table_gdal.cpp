@@ -1,5 +1,6 @@
 // Attribute tables through GDAL (spreadsheets, DBF, GeoPackage, Shapefile ...).
 #include <gdal_priv.h>
+#include <cpl_conv.h>
 #include <ogrsf_frmts.h>
 
 #include <filesystem>
@@ -34,6 +35,17 @@ DatasetPtr open(const std::string& path, bool raw_dbf) {
 
 Table read_gdal_table(const std::string& path, const TableOptions& options) {
   GDALAllRegister();
+  // Spreadsheets: the first row is always the header (GDAL's guess fails on
+  // sheets whose cells are all text), and every cell is read as text so that
+  // codes keep their digits; date cells then arrive as serial day numbers,
+  // which the callers read as dates. GDAL 3.6 takes these as configuration
+  // options and reads sheets lazily, so they stay set for the whole read.
+  const std::string ext = to_lower_ascii(std::filesystem::path(path).extension().string());
+  const bool sheet = ext == ".xlsx" || ext == ".ods";
+  CPLConfigOptionSetter xh("OGR_XLSX_HEADERS", sheet ? "FORCE" : nullptr, false);
+  CPLConfigOptionSetter xt("OGR_XLSX_FIELD_TYPES", sheet ? "STRING" : nullptr, false);
+  CPLConfigOptionSetter oh("OGR_ODS_HEADERS", sheet ? "FORCE" : nullptr, false);
+  CPLConfigOptionSetter ot("OGR_ODS_FIELD_TYPES", sheet ? "STRING" : nullptr, false);
   CPLPushErrorHandler(CPLQuietErrorHandler);
   DatasetPtr ds = open(path, false);
   bool raw = false;

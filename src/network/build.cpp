@@ -73,6 +73,7 @@ CoordinateKeys::CoordinateKeys(std::span<const XY> xy) {
                        " km; the graph builder handles at most 4000 km",
                    "split the area into smaller datasets");
   rows_ = static_cast<std::uint64_t>((max_y - oy_) / kCoordinateQuantumM) + 2;
+  centre_ = {std::round(0.5 * (min_x + max_x)), std::round(0.5 * (min_y + max_y))};
 }
 
 BuildResult build_graph(const SegmentTable& input, const BuildOptions& options) {
@@ -236,12 +237,11 @@ BuildResult build_graph(const SegmentTable& input, const BuildOptions& options) 
   }
   std::vector<PieceEdge>().swap(pieces);
   std::vector<std::uint32_t>().swap(fill);
-  a.xy.resize(nn);
-  a.lonlat.resize(nn);
-  for (std::size_t v = 0; v < nn; ++v) {
-    a.xy[v] = t.xy[node_vertex[v]];
-    a.lonlat[v] = t.lonlat[node_vertex[v]];
-  }
+  // Node positions relative to the middle of the extent: 32-bit millimetres
+  // then reach 2147 km either way, more than the 4000 km CoordinateKeys allows.
+  a.origin = keys.centre();
+  a.pos.resize(nn);
+  for (std::size_t v = 0; v < nn; ++v) a.pos[v] = RoadGraph::encode(t.xy[node_vertex[v]], t.lonlat[node_vertex[v]], a.origin);
 
   // 7. Parallel arcs: a stamp per head finds them in one pass over each node.
   {

@@ -119,11 +119,10 @@ std::vector<std::vector<NearbyPoint>> nearest_points_by_component(const RoadGrap
     std::uint32_t node;
   };
   std::vector<std::vector<Cand>> best(c.count());
-  const auto nxy = g.node_xy();
   for (std::uint32_t v = 0; v < g.node_count(); ++v) {
     auto& b = best[c.of_node[v]];
     const double bound = b.size() == n ? b.back().d : std::numeric_limits<double>::infinity();
-    for (const auto& nb : grid.k_nearest(nxy[v], n, bound)) {
+    for (const auto& nb : grid.k_nearest(g.xy(VertexId(v)), n, bound)) {
       auto same = std::find_if(b.begin(), b.end(), [&](const Cand& x) { return x.point == nb.item; });
       if (same != b.end()) {
         if (nb.distance >= same->d) continue;

@@ -14,8 +14,14 @@ namespace {
 struct Cut {
   std::uint32_t piece;  // index of the piece's first vertex
   double t;             // position along the piece, 0..1
+  std::uint32_t found;  // the crossing it belongs to
   XY at;
 };
+
+// Crossings closer than this are one: three roads through one point give
+// three pairwise crossings millimetres apart (a straight piece in projected
+// metres is not the straight piece in lon/lat), which must make one node.
+constexpr double kCrossingMergeM = 0.05;
 
 double cross(double ax, double ay, double bx, double by) { return ax * by - ay * bx; }
 
@@ -46,6 +52,7 @@ SegmentTable split_at_crossings(const SegmentTable& t, std::vector<Crossing>& cr
   struct Found {
     std::uint32_t seg_a, seg_b;
     XY at;
+    bool at_vertex;  // at an existing vertex of one of the roads
   };
   std::vector<Found> found;
   const double q = kCoordinateQuantumM;
@@ -74,15 +81,41 @@ SegmentTable split_at_crossings(const SegmentTable& t, std::vector<Crossing>& cr
     else if (b_at1) x = b1;
     // Each crossing is handled once: in the cell that holds it.
     if (grid.column_of(x.x) != col || grid.row_of(x.y) != row) return;
-    if (!a_at0 && !a_at1) cuts.push_back({a, ta, x});
-    if (!b_at0 && !b_at1) cuts.push_back({b, tb, x});
-    found.push_back({segment_of_piece[a], segment_of_piece[b], x});
+    const auto id = static_cast<std::uint32_t>(found.size());
+    if (!a_at0 && !a_at1) cuts.push_back({a, ta, id, x});
+    if (!b_at0 && !b_at1) cuts.push_back({b, tb, id, x});
+    found.push_back({segment_of_piece[a], segment_of_piece[b], x, a_at0 || a_at1 || b_at0 || b_at1});
   };
   grid.for_each_cell([&](std::int64_t col, std::int64_t row, std::span<const std::uint32_t> items) {
     for (std::size_t i = 0; i < items.size(); ++i)
       for (std::size_t j = i + 1; j < items.size(); ++j)
         intersect(std::min(items[i], items[j]), std::max(items[i], items[j]), col, row);
   });
+
+  // Merge crossings within kCrossingMergeM: each cluster takes the position of
+  // a member at an existing vertex if there is one (so noding joins that
+  // vertex too), else of its first member.
+  if (found.size() > 1) {
+    std::vector<XY> pts(found.size());
+    for (std::size_t i = 0; i < found.size(); ++i) pts[i] = found[i].at;
+    std::vector<std::uint32_t> parent(found.size());
+    for (std::uint32_t i = 0; i < parent.size(); ++i) parent[i] = i;
+    auto root = [&parent](std::uint32_t x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    const geo::GridIndex near(pts, kCrossingMergeM);
+    near.for_each_close_pair(kCrossingMergeM, [&](std::uint32_t i, std::uint32_t j, double) {
+      std::uint32_t ri = root(i), rj = root(j);
+      if (ri == rj) return;
+      // The root is the member at a vertex when there is one, else the lower index.
+      if (found[rj].at_vertex && !found[ri].at_vertex) std::swap(ri, rj);
+      else if (found[ri].at_vertex == found[rj].at_vertex && rj < ri) std::swap(ri, rj);
+      parent[rj] = ri;
+    });
+    for (std::size_t i = 0; i < found.size(); ++i) found[i].at = found[root(static_cast<std::uint32_t>(i))].at;
+    for (Cut& c : cuts) c.at = found[c.found].at;
+  }
 
   const geo::Projector projector(t.crs);
   for (const Found& f : found) crossings.push_back({f.seg_a, f.seg_b, projector.to_geographic(f.at)});

@@ -23,10 +23,13 @@ class CoordinateKeys {
     const auto qy = static_cast<std::uint64_t>(std::llround((p.y - oy_) / kCoordinateQuantumM));
     return qx * rows_ + qy;
   }
+  // The middle of the extent, rounded to the metre.
+  XY centre() const { return centre_; }
 
  private:
   double ox_ = 0.0, oy_ = 0.0;
   std::uint64_t rows_ = 1;
+  XY centre_;
 };
 
 // A copy of the table with a vertex inserted wherever two road pieces cross

@@ -54,8 +54,7 @@ void RoadGraph::validate() const {
   check_size("time_s", a_.time_s.size(), m);
   check_size("segment", a_.segment.size(), m);
   check_size("flags", a_.flags.size(), m);
-  check_size("xy", a_.xy.size(), n);
-  check_size("lonlat", a_.lonlat.size(), n);
+  check_size("pos", a_.pos.size(), n);
   if (!problems.empty()) throw RunError("road graph is broken: " + join(problems, "; "));
   for (std::size_t a = 0; a < m; ++a) {
     if (a_.head[a] >= n) fail("arc " + std::to_string(a) + " has head " + std::to_string(a_.head[a]) + " but there are " + std::to_string(n) + " nodes");
@@ -68,10 +67,12 @@ void RoadGraph::validate() const {
            std::to_string(a_.segment_count) + " segments");
   }
   for (std::size_t v = 0; v < n; ++v) {
-    if (!std::isfinite(a_.xy[v].x) || !std::isfinite(a_.xy[v].y) || !std::isfinite(a_.lonlat[v].lon) ||
-        !std::isfinite(a_.lonlat[v].lat))
-      fail("node " + std::to_string(v) + " has a non-finite coordinate");
+    const NodePos& p = a_.pos[v];
+    if (p.lon_e7 < -1800000000 || p.lon_e7 > 1800000000 || p.lat_e7 < -900000000 || p.lat_e7 > 900000000)
+      fail("node " + std::to_string(v) + " has lon/lat (" + std::to_string(1e-7 * p.lon_e7) + ", " +
+           std::to_string(1e-7 * p.lat_e7) + ") out of range");
   }
+  if (!std::isfinite(a_.origin.x) || !std::isfinite(a_.origin.y)) fail("the origin of node positions is not finite");
   if (problems.empty()) {
     // Every two-way arc needs its opposite: same segment, same weights.
     for (std::size_t u = 0; u < n; ++u) {
@@ -92,11 +93,34 @@ void RoadGraph::validate() const {
   if (!problems.empty()) throw RunError("road graph is broken: " + join(problems, "; "));
 }
 
+NodePos RoadGraph::encode(XY xy, LonLat ll, XY origin) {
+  const double dx = std::round((xy.x - origin.x) * 1000.0), dy = std::round((xy.y - origin.y) * 1000.0);
+  const double lon = std::round(ll.lon * 1e7), lat = std::round(ll.lat * 1e7);
+  constexpr double lim = 2147483647.0;
+  if (!(std::fabs(dx) <= lim && std::fabs(dy) <= lim && std::fabs(ll.lon) <= 180.0 && std::fabs(ll.lat) <= 90.0))
+    throw RunError("road graph node at (" + std::to_string(ll.lon) + ", " + std::to_string(ll.lat) +
+                   ") cannot be stored: a coordinate is not finite or lies more than 2147 km from the graph's origin");
+  return {static_cast<std::int32_t>(dx), static_cast<std::int32_t>(dy), static_cast<std::int32_t>(lon),
+          static_cast<std::int32_t>(lat)};
+}
+
+std::vector<XY> RoadGraph::node_xy() const {
+  std::vector<XY> out(node_count());
+  for (std::uint32_t v = 0; v < out.size(); ++v) out[v] = xy(VertexId(v));
+  return out;
+}
+
+std::vector<LonLat> RoadGraph::node_lonlat() const {
+  std::vector<LonLat> out(node_count());
+  for (std::uint32_t v = 0; v < out.size(); ++v) out[v] = lonlat(VertexId(v));
+  return out;
+}
+
 std::size_t RoadGraph::memory_bytes() const {
   return sizeof(*this) + a_.first_out.capacity() * sizeof(std::uint32_t) + a_.head.capacity() * sizeof(std::uint32_t) +
          a_.length_m.capacity() * sizeof(float) + a_.time_s.capacity() * sizeof(float) +
          a_.segment.capacity() * sizeof(std::uint32_t) + a_.flags.capacity() * sizeof(std::uint8_t) +
-         a_.xy.capacity() * sizeof(XY) + a_.lonlat.capacity() * sizeof(LonLat);
+         a_.pos.capacity() * sizeof(NodePos);
 }
 
 }  // namespace ruralnet::network

@@ -32,7 +32,7 @@ class Reader {
 
   const json& member(const json& obj, const std::string& path, const char* key) const {
     const std::string p = join_path(path, key);
-    if (!obj.contains(key)) fail(p, "required field '" + p + "' is missing");
+    if (!obj.contains(key)) fail(p, "required field is missing");
     return obj.at(key);
   }
   bool has(const json& obj, const char* key) const { return obj.contains(key) && !obj.at(key).is_null(); }

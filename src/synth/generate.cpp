@@ -1204,7 +1204,7 @@ class Generator {
           break;
         }
     }
-    const double max_piece = scale_ == Scale::luan ? 1100 : 700;
+    const double max_piece = scale_ == Scale::luan ? 1100 : 450;
     for (std::size_t ei = 0; ei < edges_.size(); ++ei) {
       const EdgeW& e = edges_[ei];
       // Pieces: cut at vertices about every max_piece metres, never leaving

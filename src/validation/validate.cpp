@@ -189,6 +189,13 @@ class Validator {
       if (!info.present && size == 0)
         add(Severity::info, "layer_absent", name, "", "",
             "the dataset has no '" + name + "' layer; analyses that need it will refuse to run");
+      // Coordinates far outside China mean a wrongly declared or assumed CRS
+      // (metres read as degrees, latitude and longitude swapped).
+      const Extent& e = info.extent;
+      if (info.present && !e.empty() && (e.min_lon < 73.0 || e.max_lon > 136.0 || e.min_lat < 3.0 || e.max_lat > 54.0))
+        add(Severity::warning, "outside_china", name, "", "",
+            "the layer's extent (" + lonlat_text({e.min_lon, e.min_lat}) + " to " + lonlat_text({e.max_lon, e.max_lat}) +
+                ") reaches outside China; check its declared CRS (source CRS " + info.source_crs + ")");
       if (info.present && !info.coordinate_system.empty())
         add(Severity::info, "converted_coordinates", name, "", "",
             "coordinates were converted from " + info.coordinate_system + " web-map coordinates to " + ds_.geographic_crs);
@@ -343,6 +350,11 @@ class Validator {
             "township_code '" + v.township_code + "' disagrees with the code, which begins with '" +
                 model::township_of(v.code) + "'",
             v.location);
+      // Without townships, a village's county is still checked against the counties.
+      if (!have_townships && !ds_.counties.empty() && model::is_division_code(v.code, CodeLevel::village) &&
+          !county_codes_.count(model::county_of(v.code)))
+        add(Severity::warning, "code_not_nested", "villages", id, "code",
+            "county '" + model::county_of(v.code) + "' of the code is not in the counties layer", v.location);
       if (!have_townships || v.township_code.empty()) continue;
       const auto t = by_code.find(v.township_code);
       if (t == by_code.end()) {
@@ -505,6 +517,7 @@ const std::vector<FindingKind>& finding_kinds() {
       {"zero_length_road", Severity::warning, "a road's geodesic length is zero"},
       {"crs_mismatch", Severity::warning, "layers declare different CRSs (all are transformed, but check)"},
       {"unknown_admin_code", Severity::warning, "a facility's admin_code or a road's county_code is not in the dataset"},
+      {"outside_china", Severity::warning, "a layer's coordinates reach outside China: its CRS is probably declared wrong"},
       {"layer_absent", Severity::info, "an optional layer is not in the dataset"},
       {"converted_coordinates", Severity::info, "a layer was converted from GCJ-02/BD-09 web-map coordinates"},
   };

@@ -65,6 +65,11 @@ expect_stderr "already exists"
 run quota --plan "$PLAN" --progress "$Q/progress-basic.csv" --as-of 2020-06-30 --out "$OUT/r1" --overwrite
 expect_code 0 "overwrite"
 
+# A folder named with a trailing slash.
+run quota --plan "$PLAN" --progress "$Q/progress-basic.csv" --as-of 2020-06-30 --out "$OUT/slash/"
+expect_code 0 "--out DIR/"
+expect_file "$OUT/slash/quota.json"
+
 # Bad rows: each named with its line; error findings make the exit code 1.
 run quota --plan "$PLAN" --progress "$Q/progress-bad.csv" --as-of 2020-06-30 --out "$OUT/bad"
 expect_code 1 "bad rows"

@@ -115,6 +115,8 @@ TEST(GridIndex, ClosepairsOnAHandDrawnRow) {
   std::sort(got.begin(), got.end());
   const std::vector<std::pair<std::uint32_t, std::uint32_t>> want{{0, 1}, {1, 2}, {3, 4}};
   EXPECT_EQ(got, want);
+  // A radius beyond the cell size would miss pairs two cells apart.
+  EXPECT_THROW(g.for_each_close_pair(5.5, [](std::uint32_t, std::uint32_t, double) {}), RunError);
 }
 
 TEST(GridIndex, BoxesAreFoundInEveryCellTheyCover) {

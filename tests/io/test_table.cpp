@@ -156,3 +156,31 @@ TEST(GdalTable, NotATable) {
   fs::remove(p);
   EXPECT_THROW(read_table("/nonexistent/progress.xlsx"), InputError);
 }
+
+TEST(GdalTable, SpreadsheetHeaderAndTextCells) {
+  // A sheet whose cells are all text: the first row is still the header.
+  const fs::path dir = fs::temp_directory_path() / ("ruralnet-table-xlsx-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path p = dir / "progress.xlsx";
+  GDALAllRegister();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("XLSX");
+  if (!drv) GTEST_SKIP() << "GDAL has no XLSX driver";
+  GDALDataset* ds = drv->Create(p.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+  ASSERT_NE(ds, nullptr);
+  OGRLayer* layer = ds->CreateLayer("Sheet1", nullptr, wkbNone, nullptr);
+  for (const char* name : {"county_code", "value"}) {
+    OGRFieldDefn f(name, OFTString);
+    layer->CreateField(&f);
+  }
+  OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
+  f->SetField("county_code", "341522");
+  f->SetField("value", "1,300");
+  ASSERT_EQ(layer->CreateFeature(f), OGRERR_NONE);
+  OGRFeature::DestroyFeature(f);
+  GDALClose(ds);
+  const Table t = read_table(p.string());
+  EXPECT_EQ(t.columns, (std::vector<std::string>{"county_code", "value"}));
+  ASSERT_EQ(t.rows.size(), 1u);
+  EXPECT_EQ(t.rows[0].values, (std::vector<std::string>{"341522", "1,300"}));
+  fs::remove_all(dir);
+}

@@ -326,6 +326,31 @@ TEST(Build, EmptyInputGivesAnEmptyValidGraph) {
 TEST(Build, MemoryIsCounted) {
   const LonLat a = kOrigin, b = east(a, 100);
   const auto r = build({road("R", {{a, b}})});
-  // 2 nodes x (4 + 16 + 16) + 4 + 2 arcs x 17 bytes at least.
-  EXPECT_GE(r.memory_bytes(), 2 * 36 + 4 + 2 * 17u);
+  // 2 nodes x (4 + 16) + 4 + 2 arcs x 17 bytes at least.
+  EXPECT_GE(r.memory_bytes(), 2 * 20 + 4 + 2 * 17u);
+}
+
+TEST(Build, ThreeRoadsCrossingAtOnePointMakeOneNode) {
+  // W-E, S-N and SW-NE all pass through x without a vertex there.
+  const LonLat x = kOrigin;
+  const std::vector<model::RoadSegment> roads{
+      road("WE", {{east(x, -300), east(x, 300)}}), road("SN", {{north(x, -300), north(x, 300)}}),
+      road("D", {{north(east(x, -200), -200), north(east(x, 200), 200)}})};
+  BuildOptions o;
+  o.node_crossings = true;
+  const auto r = build(roads, o);
+  EXPECT_EQ(r.crossings.size(), 3u);  // one per pair of roads
+  EXPECT_EQ(r.components.count(), 1u);
+  // The pairwise crossings lie millimetres apart (a straight line in projected
+  // metres is not one in lon/lat) and are merged into one node of degree 6.
+  EXPECT_EQ(r.graph.node_count(), 7u);
+  EXPECT_EQ(r.graph.out_degree(node_at(r.graph, r.crossings[0].location)), 6u);
+  for (const auto& c : r.crossings) EXPECT_LT(geo::geodesic_distance(c.location, x).value(), 0.02);
+  EXPECT_NEAR(r.graph.total_length().value(), build(roads).graph.total_length().value(), 1e-3);
+}
+
+TEST(Build, RefusesAnExtentBeyond4000Km) {
+  const std::vector<model::RoadSegment> roads{road("N", {{{116.5, 5.0}, {116.5, 5.1}}}),
+                                              road("S", {{{116.5, 50.0}, {116.5, 50.1}}})};
+  EXPECT_THROW(build(roads), RunError);
 }

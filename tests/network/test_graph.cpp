@@ -35,6 +35,7 @@ RoadGraph::Arrays arrays(std::size_t n, const std::vector<HandEdge>& edges) {
     if (e.two_way) out[e.to].push_back({e.from, e.length_m, e.time_s, i, std::uint8_t(kArcTwoWay | kArcReversed)});
   }
   a.first_out.push_back(0);
+  a.origin = projector().to_local(kOrigin);
   for (std::size_t v = 0; v < n; ++v) {
     for (const auto& [h, l, t, s, f] : out[v]) {
       a.head.push_back(h);
@@ -45,8 +46,7 @@ RoadGraph::Arrays arrays(std::size_t n, const std::vector<HandEdge>& edges) {
     }
     a.first_out.push_back(static_cast<std::uint32_t>(a.head.size()));
     const LonLat p = east(kOrigin, 100.0 * static_cast<double>(v));
-    a.lonlat.push_back(p);
-    a.xy.push_back(projector().to_local(p));
+    a.pos.push_back(RoadGraph::encode(projector().to_local(p), p, a.origin));
   }
   a.segment_count = static_cast<std::uint32_t>(edges.size());
   return a;
@@ -139,13 +139,13 @@ TEST(RoadGraph, ValidateNamesEachBrokenInvariant) {
   }
   {
     auto a = good;
-    a.xy.pop_back();
-    EXPECT_NE(validate_message(a).find("xy has 7 entries, expected 8"), std::string::npos);
+    a.pos.pop_back();
+    EXPECT_NE(validate_message(a).find("pos has 7 entries, expected 8"), std::string::npos);
   }
   {
     auto a = good;
-    a.lonlat[2].lat = std::nan("");
-    EXPECT_NE(validate_message(a).find("node 2 has a non-finite coordinate"), std::string::npos);
+    a.pos[2].lat_e7 = 950000000;  // 95°N
+    EXPECT_NE(validate_message(a).find("node 2 has lon/lat"), std::string::npos);
   }
   {
     auto a = good;
@@ -153,6 +153,30 @@ TEST(RoadGraph, ValidateNamesEachBrokenInvariant) {
     EXPECT_NE(validate_message(a).find("first_out is empty"), std::string::npos);
   }
   EXPECT_EQ(validate_message(good), "");
+}
+
+TEST(RoadGraph, NodePositionsInFixedPoint) {
+  const XY origin{500000.0, 3500000.0};
+  const NodePos p = RoadGraph::encode({500123.4564, 3499000.0004}, {116.12345674, 31.5}, origin);
+  EXPECT_EQ(p.x_mm, 123456);
+  EXPECT_EQ(p.y_mm, -1000000);
+  EXPECT_EQ(p.lon_e7, 1161234567);
+  EXPECT_EQ(p.lat_e7, 315000000);
+  EXPECT_THROW(RoadGraph::encode({std::nan(""), 0.0}, {116.0, 31.0}, origin), RunError);
+  EXPECT_THROW(RoadGraph::encode({500000.0 + 2.2e6, 3500000.0}, {116.0, 31.0}, origin), RunError);
+  EXPECT_THROW(RoadGraph::encode(origin, {181.0, 31.0}, origin), RunError);
+  // Decoding gives the position back to a millimetre and 1e-7 degree.
+  RoadGraph::Arrays a;
+  a.first_out = {0};
+  a.origin = origin;
+  a.pos.push_back(p);
+  a.first_out.push_back(0);
+  const RoadGraph g(a);
+  EXPECT_NEAR(g.xy(VertexId(0)).x, 500123.456, 1e-9);
+  EXPECT_NEAR(g.xy(VertexId(0)).y, 3499000.0, 1e-9);
+  EXPECT_NEAR(g.lonlat(VertexId(0)).lon, 116.1234567, 1e-12);
+  EXPECT_EQ(g.node_xy().size(), 1u);
+  EXPECT_NO_THROW(g.validate());
 }
 
 TEST(Dijkstra, SingleSourceByHand) {

@@ -205,3 +205,21 @@ TEST(PlanCheck, ReferencesIdsAndDeadlines) {
   EXPECT_TRUE(has_issue(c2.issues, "unknown_task", "indicators[0].task", Severity::error));
   EXPECT_TRUE(has_issue(c2.issues, "duplicate_county", "counties[3]", Severity::error));
 }
+
+// When the plan's original text is at hand (it is optional reference data
+// beside the repository), every task text of the plan file must be quoted
+// from it verbatim.
+TEST(LuanPlan, TaskTextsAreQuotedFromTheOriginal) {
+  const std::string original = std::string(RURALNET_TEST_DATA) + "/../../../shared/seed/luan-rural-ecommerce-plan-2018.txt";
+  std::ifstream f(original, std::ios::binary);
+  if (!f) GTEST_SKIP() << "the plan's original text is not present";
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  auto squeeze = [](std::string s) {
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }), s.end());
+    return s;
+  };
+  text = squeeze(text);
+  const Plan p = load_plan(luan());
+  for (const auto& t : p.tasks) EXPECT_NE(text.find(squeeze(t.text)), std::string::npos) << "task " << t.id;
+  for (const auto& u : p.units) EXPECT_NE(text.find(u.name), std::string::npos) << u.id;
+}

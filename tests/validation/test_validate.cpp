@@ -190,6 +190,16 @@ TEST(Validate, CodesThatDoNotNest) {
   fs = validate(ds);
   const auto& p = only(fs, "code_not_nested");
   EXPECT_TRUE(mentions(p, "township '341522102' is not in the townships layer")) << p.message;
+
+  ds = clean();
+  ds.townships.clear();
+  ds.layers["townships"].present = false;
+  ds.villages[1].code = "341599101202";  // a county not in the dataset
+  ds.villages[1].township_code = "341599101";
+  fs = validate(ds);
+  const auto nested = of_kind(fs, "code_not_nested");
+  ASSERT_EQ(nested.size(), 1u);
+  EXPECT_TRUE(mentions(*nested[0], "county '341599'")) << nested[0]->message;
 }
 
 TEST(Validate, VillageOutsideItsTownship) {
@@ -319,6 +329,17 @@ TEST(Validate, GeometryReportedByTheReaderIsNotRepeated) {
   ds.read_findings.push_back(empty);
   const auto fs = validate(ds);
   EXPECT_EQ(only(fs, "empty_geometry").feature_id, "341522100201");
+}
+
+TEST(Validate, LayerOutsideChina) {
+  auto ds = clean();
+  ds.layers["villages"].extent.add(LonLat{116.1, 32.1});
+  EXPECT_TRUE(validate(ds).empty());
+  ds.layers["villages"].extent.add(LonLat{32.2, 116.3});  // latitude and longitude swapped
+  const auto fs = validate(ds);
+  const auto& f = only(fs, "outside_china");
+  EXPECT_EQ(f.layer, "villages");
+  EXPECT_EQ(f.severity, Severity::warning);
 }
 
 TEST(Validate, ConvertedCoordinatesAreNoted) {

@@ -70,9 +70,9 @@ class GridIndex {
 
   // Points only: calls f(i, j, distance) once for every pair of distinct
   // items (i < j) whose planar distance is at most radius, where radius is no
-  // more than the cell size. Linear in the number of items plus pairs: the
-  // cells are walked in key order and the three cells of the next column are
-  // found by a pointer that only moves forward.
+  // more than the cell size (RunError otherwise). Linear in the number of
+  // items plus pairs: the cells are walked in key order and the three cells of
+  // the next column are found by a pointer that only moves forward.
   template <class F>
   void for_each_close_pair(double radius, F&& f) const;
 
@@ -95,6 +95,7 @@ class GridIndex {
  private:
   void init_frame(double min_x, double min_y, double max_x, double max_y, double cell_size_m);
   void fill(std::vector<KeyedIndex>& keyed);
+  void check_pair_radius(double radius) const;
   std::uint64_t key_of(std::int64_t col, std::int64_t row) const {
     return static_cast<std::uint64_t>(col) * static_cast<std::uint64_t>(rows_) + static_cast<std::uint64_t>(row);
   }
@@ -132,6 +133,7 @@ void GridIndex::for_each_in_box(const Box& b, F&& f) const {
 
 template <class F>
 void GridIndex::for_each_close_pair(double radius, F&& f) const {
+  check_pair_radius(radius);
   if (keys_.empty()) return;
   const double r2 = radius * radius;
   auto test = [&](std::uint32_t a, std::uint32_t b) {

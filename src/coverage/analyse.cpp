@@ -1,0 +1,510 @@
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "passes.hpp"
+#include "ruralnet/core/error.hpp"
+#include "ruralnet/coverage/coverage.hpp"
+#include "ruralnet/geo/geodesic.hpp"
+#include "ruralnet/model/codes.hpp"
+#include "ruralnet/network/components.hpp"
+
+namespace ruralnet::coverage {
+
+const char* to_string(Reach r) {
+  switch (r) {
+    case Reach::direct: return "direct";
+    case Reach::cooperative: return "cooperative";
+    case Reach::township_only: return "township_only";
+    case Reach::off_network: return "off_network";
+    case Reach::disconnected: return "disconnected";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string num(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  std::string s = std::to_string(v);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+void positive(double v, const char* option, const char* unit) {
+  if (!(std::isfinite(v) && v > 0.0))
+    throw UsageError(std::string(option) + " must be a positive number of " + unit + ", got " + num(v));
+}
+
+}  // namespace
+
+void check_options(const CoverageOptions& o) {
+  positive(o.max_snap_m, "--max-snap", "metres");
+  positive(o.access_kmh, "--access-speed", "km/h");
+  positive(o.station_threshold_min, "--station-threshold", "minutes");
+  positive(o.outlet_radius_m, "--outlet-radius", "metres");
+  positive(o.area_width_m, "--area-width", "metres");
+  if (o.access_kmh > 300.0) throw UsageError("--access-speed must be at most 300 km/h, got " + num(o.access_kmh));
+  if (o.bands_min.empty()) throw UsageError("--bands needs at least one band in minutes, e.g. 15,30,45");
+  for (std::size_t i = 0; i < o.bands_min.size(); ++i) {
+    positive(o.bands_min[i], "--bands", "minutes");
+    if (i > 0 && !(o.bands_min[i] > o.bands_min[i - 1]))
+      throw UsageError("--bands must be increasing, got " + num(o.bands_min[i - 1]) + " then " + num(o.bands_min[i]));
+  }
+}
+
+TimeStats time_stats(std::vector<double> values) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+  TimeStats s;
+  s.count = values.size();
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  double sum = 0.0;
+  for (const double v : values) sum += v;
+  s.mean = sum / static_cast<double>(n);
+  s.median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+  const auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(n)));
+  s.p95 = values[std::max<std::size_t>(rank, 1) - 1];
+  s.max = values.back();
+  return s;
+}
+
+namespace {
+
+using detail::Pass;
+using detail::PassArrival;
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string facility_label(const model::Facility& f) {
+  return f.id.empty() ? "fid " + std::to_string(f.ref.fid) : f.id;
+}
+
+std::string prefix(const std::string& code, std::size_t n) { return code.size() >= n ? code.substr(0, n) : code; }
+
+// A point to link to a parent tier.
+struct Target {
+  Attachment at;
+  LonLat location;
+  const std::vector<std::size_t>* candidates = nullptr;  // administrative parents
+  std::size_t fastest = kNone;
+  double fastest_s = std::numeric_limits<double>::infinity();
+  std::size_t admin = kNone;
+  double admin_s = std::numeric_limits<double>::infinity();
+  model::LineString path;  // of the link (administrative when there are candidates)
+  double path_s = std::numeric_limits<double>::infinity();
+
+  bool has_admin() const { return candidates && !candidates->empty(); }
+  std::size_t link() const { return has_admin() ? admin : fastest; }
+  double link_s() const { return has_admin() ? admin_s : fastest_s; }
+};
+
+struct Context {
+  const network::EdgeSnapper& snapper;
+  const network::RoadGraph& g;
+  std::vector<FacilityResult>& facs;
+  const model::Dataset& ds;
+  const CoverageOptions& o;
+  CoverageResult& r;
+};
+
+// Links every target to its fastest parent (from the labelled pass) and to
+// its administrative parent. Where the two differ, one bounded search per
+// administrative parent (stations and hubs are few) gives the time.
+void link_tier(Context& c, const Pass& fast, std::vector<Target>& targets, double admin_bound, bool paths,
+               const std::string& name) {
+  std::map<std::size_t, std::vector<std::size_t>> pending;  // parent -> targets
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    Target& t = targets[i];
+    const PassArrival a = detail::arrive(c.snapper, c.g, fast, c.facs, t.at, c.o.access_kmh);
+    t.fastest = a.owner;
+    t.fastest_s = a.cost;
+    const bool admin_is_fastest =
+        t.has_admin() && a.owner != kNone && std::find(t.candidates->begin(), t.candidates->end(), a.owner) != t.candidates->end();
+    if (admin_is_fastest) {
+      t.admin = a.owner;
+      t.admin_s = a.cost;
+    } else if (t.has_admin() && t.at.on_network) {
+      for (const std::size_t p : *t.candidates) pending[p].push_back(i);
+    }
+    if (paths && (admin_is_fastest || !t.has_admin()) && a.owner != kNone) {
+      const FacilityResult& p = c.facs[a.owner];
+      t.path = detail::link_path(c.snapper, c.g, fast, a, c.ds.facilities[p.facility].location, p.at, t.location, t.at);
+      t.path_s = a.cost;
+    }
+  }
+  for (const auto& [parent, list] : pending) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const Pass one = detail::run_pass(c.snapper, c.g, c.facs, {parent}, network::Metric::time_s, c.o.access_kmh, admin_bound);
+    ++c.r.admin_searches;
+    for (const std::size_t i : list) {
+      Target& t = targets[i];
+      const PassArrival a = detail::arrive(c.snapper, c.g, one, c.facs, t.at, c.o.access_kmh);
+      if (a.owner == kNone || !(a.cost < t.admin_s)) continue;
+      t.admin = parent;
+      t.admin_s = a.cost;
+      if (paths) {
+        const FacilityResult& p = c.facs[parent];
+        t.path = detail::link_path(c.snapper, c.g, one, a, c.ds.facilities[p.facility].location, p.at, t.location, t.at);
+        t.path_s = a.cost;
+      }
+    }
+    c.r.passes.push_back({name + " administrative", 1, one.labels.settled, seconds_since(t0)});
+  }
+  for (Target& t : targets)
+    if (t.has_admin() && t.admin == kNone) t.admin = t.candidates->front();  // not reached within the bound
+}
+
+double geo_length(const model::LineString& l) { return geo::geodesic_length(l).value(); }
+
+double minutes(double s) { return std::isfinite(s) ? s / 60.0 : kNaN; }
+
+GroupMetrics metrics(const CoverageResult& r, const model::Dataset& ds, const std::vector<std::size_t>& villages,
+                     const std::vector<std::size_t>& outlets) {
+  GroupMetrics m;
+  std::vector<double> vs, sh;
+  std::set<std::size_t> stations;
+  for (const std::size_t i : villages) {
+    const VillageResult& v = r.villages[i];
+    const double pop = ds.villages[i].population.value_or(0.0);
+    ++m.villages;
+    m.population += pop;
+    ++m.by_reason[static_cast<int>(v.reach)];
+    if (is_reached(v.reach)) {
+      ++m.reached;
+      m.population_reached += pop;
+    }
+    vs.push_back(v.station_time_min);
+    if (v.station != kNone) stations.insert(v.station);
+  }
+  for (const std::size_t s : stations)
+    if (const FacilityResult* f = r.facility_of(s)) sh.push_back(f->link_time_min);
+  m.reach_rate = m.villages ? static_cast<double>(m.reached) / static_cast<double>(m.villages) : kNaN;
+  m.village_station_min = time_stats(vs);
+  m.station_hub_min = time_stats(sh);
+  double carriers = 0.0;
+  for (const std::size_t slot : outlets) {
+    const FacilityResult& f = r.facilities[slot];
+    ++m.outlets;
+    carriers += static_cast<double>(f.carriers);
+    if (f.carriers >= 2) ++m.outlets_multi_carrier;
+  }
+  m.mean_carriers = m.outlets ? carriers / static_cast<double>(m.outlets) : kNaN;
+  return m;
+}
+
+}  // namespace
+
+CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& table, const network::BuildResult& built,
+                       const CoverageOptions& o) {
+  check_options(o);
+  CoverageResult r;
+  r.options = o;
+  r.local_crs = table.crs.definition();
+  const network::RoadGraph& g = built.graph;
+  const network::Components comps =
+      built.components.of_node.size() == g.node_count() ? built.components : network::connected_components(g);
+  const network::EdgeSnapper snapper(table, built, o.node_crossings);
+  const std::string fac_source = ds.layers.count("facilities") ? ds.layers.at("facilities").source : ds.path;
+  const std::string vil_source = ds.layers.count("villages") ? ds.layers.at("villages").source : ds.path;
+
+  auto attach = [&](LonLat p) {
+    Attachment a;
+    const auto sp = snapper.snap(p, o.max_snap_m);
+    if (!sp) return a;
+    const network::EdgePiece& pc = snapper.piece(sp->piece);
+    a.on_network = true;
+    a.snap_m = sp->distance_m;
+    a.snapped = sp->location;
+    a.piece = sp->piece;
+    a.along_m = sp->along_m;
+    a.component = comps.of_node[pc.from.value()];
+    a.component_nodes = comps.list[a.component].node_count;
+    return a;
+  };
+  auto finite = [](LonLat p) { return std::isfinite(p.lon) && std::isfinite(p.lat); };
+
+  // Facilities: those whose tier could not be read are left out (the read
+  // already reported them) rather than silently counted as outlets.
+  std::set<std::string> bad_tier;
+  for (const auto& f : ds.read_findings)
+    if (f.layer == "facilities" && f.field == "tier") bad_tier.insert(f.feature_id);
+  r.facility_slot.assign(ds.facilities.size(), kNone);
+  std::vector<std::size_t> hubs, stations, outlets;
+  std::map<std::string, std::vector<std::size_t>> station_of_township, hub_of_county, outlets_of_village;
+  {
+    Progress prog(o.progress, "attaching facilities", ds.facilities.size());
+    for (std::size_t i = 0; i < ds.facilities.size(); ++i, prog.advance()) {
+      const model::Facility& f = ds.facilities[i];
+      if (bad_tier.count(facility_label(f))) {
+        r.ignored_unknown_tier.push_back(i);
+        continue;
+      }
+      FacilityResult fr;
+      fr.facility = i;
+      fr.tier = f.tier;
+      fr.carriers = std::set<std::string>(f.carriers.begin(), f.carriers.end()).size();
+      fr.at = attach(f.location);
+      const std::size_t slot = r.facilities.size();
+      r.facility_slot[i] = slot;
+      if (!fr.at.on_network)
+        r.off_network.push_back({"facilities", i, facility_label(f), finite(f.location) ? "beyond_max_snap" : "no_coordinates"});
+      switch (f.tier) {
+        case model::Tier::county_hub:
+          hubs.push_back(slot);
+          hub_of_county[prefix(f.admin_code, 6)].push_back(slot);
+          break;
+        case model::Tier::township_station:
+          stations.push_back(slot);
+          station_of_township[prefix(f.admin_code, 9)].push_back(slot);
+          break;
+        case model::Tier::village_outlet:
+          outlets.push_back(slot);
+          outlets_of_village[f.admin_code].push_back(slot);
+          break;
+      }
+      r.facilities.push_back(fr);
+    }
+  }
+  r.hubs = hubs.size();
+  r.stations = stations.size();
+  r.outlets = outlets.size();
+  const InputLocation fac_loc{fac_source, "facilities", "", "tier"};
+  const auto on_net = [&](const std::vector<std::size_t>& slots) {
+    return std::any_of(slots.begin(), slots.end(), [&](std::size_t s) { return r.facilities[s].at.on_network; });
+  };
+  if (stations.empty())
+    throw InputError(fac_loc, "there is no township station (tier township_station)",
+                     "add the township delivery stations to the facilities layer");
+  if (hubs.empty())
+    throw InputError(fac_loc, "there is no county hub (tier county_hub)", "add the county hubs to the facilities layer");
+  if (!on_net(stations))
+    throw InputError(fac_loc, "no township station is within " + num(o.max_snap_m) + " m of a road",
+                     "check the facilities' coordinates and CRS, or raise --max-snap");
+  if (!on_net(hubs))
+    throw InputError(fac_loc, "no county hub is within " + num(o.max_snap_m) + " m of a road",
+                     "check the facilities' coordinates and CRS, or raise --max-snap");
+
+  // Villages.
+  const InputLocation vil_loc{vil_source, "villages", "", ""};
+  if (ds.villages.empty()) throw InputError(vil_loc, "there are no villages", "the villages layer is required");
+  r.villages.resize(ds.villages.size());
+  {
+    Progress prog(o.progress, "attaching villages", ds.villages.size());
+    for (std::size_t i = 0; i < ds.villages.size(); ++i, prog.advance()) {
+      r.villages[i].village = i;
+      r.villages[i].at = attach(ds.villages[i].location);
+      if (!r.villages[i].at.on_network)
+        r.off_network.push_back({"villages", i, ds.villages[i].code,
+                                 finite(ds.villages[i].location) ? "beyond_max_snap" : "no_coordinates"});
+    }
+  }
+  if (std::none_of(r.villages.begin(), r.villages.end(), [](const VillageResult& v) { return v.at.on_network; }))
+    throw InputError(vil_loc, "every village is farther than " + num(o.max_snap_m) + " m from a road",
+                     "check that villages and roads are in the same CRS and area, or raise --max-snap");
+
+  // One labelled pass per tier: every node learns its fastest station and hub.
+  Context c{snapper, g, r.facilities, ds, o, r};
+  auto timed_pass = [&](const std::string& name, const std::vector<std::size_t>& slots, network::Metric m, double bound) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Pass p = detail::run_pass(snapper, g, r.facilities, slots, m, o.access_kmh, bound);
+    r.passes.push_back({name, p.owner.size(), p.labels.settled, seconds_since(t0)});
+    return p;
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  const Pass station_pass = timed_pass("stations", stations, network::Metric::time_s, inf);
+  const Pass hub_pass = timed_pass("hubs", hubs, network::Metric::time_s, inf);
+  static const std::vector<std::size_t> kNoParents;
+  const auto parents = [](const std::map<std::string, std::vector<std::size_t>>& m, const std::string& code) {
+    const auto it = m.find(code);
+    return it == m.end() ? &kNoParents : &it->second;
+  };
+
+  // Stations -> hubs.
+  std::vector<Target> st(stations.size());
+  for (std::size_t i = 0; i < stations.size(); ++i) {
+    const FacilityResult& f = r.facilities[stations[i]];
+    st[i].at = f.at;
+    st[i].location = ds.facilities[f.facility].location;
+    st[i].candidates = parents(hub_of_county, prefix(ds.facilities[f.facility].admin_code, 6));
+  }
+  link_tier(c, hub_pass, st, inf, true, "hubs");
+  // Outlets -> stations; the administrative search stops at twice the
+  // threshold: a link slower than that is reported without a time.
+  const double admin_bound = 2.0 * o.station_threshold_min * 60.0;
+  std::vector<Target> ot(outlets.size());
+  for (std::size_t i = 0; i < outlets.size(); ++i) {
+    const FacilityResult& f = r.facilities[outlets[i]];
+    ot[i].at = f.at;
+    ot[i].location = ds.facilities[f.facility].location;
+    ot[i].candidates = parents(station_of_township, prefix(ds.facilities[f.facility].admin_code, 9));
+  }
+  link_tier(c, station_pass, ot, admin_bound, true, "stations");
+  const auto store = [&](const std::vector<std::size_t>& slots, const std::vector<Target>& ts, model::Tier tier) {
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      FacilityResult& f = r.facilities[slots[i]];
+      const Target& t = ts[i];
+      f.fastest_parent = t.fastest == kNone ? kNone : r.facilities[t.fastest].facility;
+      f.fastest_time_min = minutes(t.fastest_s);
+      if (t.has_admin()) {
+        f.admin_parent = r.facilities[t.admin].facility;
+        f.admin_time_min = minutes(t.admin_s);
+      }
+      const std::size_t link = t.link();
+      f.link_parent = link == kNone ? kNone : r.facilities[link].facility;
+      f.link_time_min = minutes(t.link_s());
+      f.linked = tier == model::Tier::village_outlet ? f.link_time_min <= o.station_threshold_min
+                                                     : std::isfinite(f.link_time_min);
+      if (f.link_parent != kNone && std::isfinite(f.link_time_min) && !t.path.empty())
+        r.links.push_back({f.link_parent, f.facility, tier, t.has_admin() ? "administrative" : "fastest",
+                           f.link_time_min, geo_length(t.path), t.path});
+    }
+  };
+  store(stations, st, model::Tier::township_station);
+  store(outlets, ot, model::Tier::village_outlet);
+
+  // Villages -> stations (the village point itself, for travel times).
+  std::vector<Target> vt(ds.villages.size());
+  for (std::size_t i = 0; i < ds.villages.size(); ++i) {
+    const model::Village& v = ds.villages[i];
+    vt[i].at = r.villages[i].at;
+    vt[i].location = v.location;
+    vt[i].candidates = parents(station_of_township, v.township_code.empty() ? prefix(v.code, 9) : v.township_code);
+  }
+  link_tier(c, station_pass, vt, admin_bound, false, "villages");
+
+  // Cooperative reach: one pass by network distance from every linked outlet.
+  std::vector<std::size_t> linked;
+  for (const std::size_t s : outlets)
+    if (r.facilities[s].linked && r.facilities[s].at.on_network) linked.push_back(s);
+  const Pass coop = timed_pass("outlets", linked, network::Metric::length_m, o.outlet_radius_m);
+
+  for (std::size_t i = 0; i < ds.villages.size(); ++i) {
+    VillageResult& v = r.villages[i];
+    const Target& t = vt[i];
+    v.fastest_station = t.fastest == kNone ? kNone : r.facilities[t.fastest].facility;
+    v.fastest_station_time_min = minutes(t.fastest_s);
+    const std::size_t link = t.link();
+    v.station = link == kNone ? kNone : r.facilities[link].facility;
+    v.station_time_min = minutes(t.link_s());
+    v.neighbour_faster = t.has_admin() && t.fastest != kNone && t.fastest != t.admin && t.fastest_s < t.admin_s;
+    if (link != kNone) {
+      v.hub = r.facilities[link].link_parent;
+      v.hub_time_min = r.facilities[link].link_time_min;
+    }
+    // The village's own outlet: the linked one with the quickest link.
+    const auto own = outlets_of_village.find(ds.villages[i].code);
+    if (own != outlets_of_village.end()) {
+      std::size_t best = own->second.front();
+      for (const std::size_t s : own->second) {
+        const FacilityResult& f = r.facilities[s];
+        const FacilityResult& b = r.facilities[best];
+        if ((f.linked && !b.linked) || (f.linked == b.linked && f.link_time_min < b.link_time_min)) best = s;
+      }
+      v.own_outlet = r.facilities[best].facility;
+      if (r.facilities[best].linked) {
+        v.reach = Reach::direct;
+        v.serving_outlet = v.own_outlet;
+        v.outlet_distance_m = 0.0;
+        continue;
+      }
+    }
+    if (!v.at.on_network) {
+      v.reach = Reach::off_network;
+      continue;
+    }
+    const PassArrival a = detail::arrive(snapper, g, coop, r.facilities, v.at, o.access_kmh);
+    if (a.owner != kNone && a.cost <= o.outlet_radius_m) {
+      v.reach = Reach::cooperative;
+      v.serving_outlet = r.facilities[a.owner].facility;
+      v.outlet_distance_m = a.cost;
+    } else if (!std::isfinite(t.fastest_s)) {
+      v.reach = Reach::disconnected;
+    } else {
+      v.reach = Reach::township_only;
+    }
+  }
+
+  // Metrics by township, county and city.
+  {
+    std::map<std::string, std::string> tname, cname;
+    for (const auto& t : ds.townships) tname[t.code] = t.name;
+    for (const auto& cc : ds.counties) cname[cc.code] = cc.name;
+    std::map<std::string, const model::Village*> village_by_code;
+    for (const auto& v : ds.villages) village_by_code.emplace(v.code, &v);
+    std::vector<std::string> tcodes, ccodes;
+    for (const auto& t : ds.townships) tcodes.push_back(t.code);
+    for (const auto& cc : ds.counties) ccodes.push_back(cc.code);
+    std::map<std::string, std::vector<std::size_t>> vt_of, vc_of, ot_of, oc_of;
+    std::vector<std::size_t> all_v(ds.villages.size()), all_o;
+    for (std::size_t i = 0; i < ds.villages.size(); ++i) {
+      const model::Village& v = ds.villages[i];
+      const std::string tc = v.township_code.empty() ? prefix(v.code, 9) : v.township_code;
+      vt_of[tc].push_back(i);
+      vc_of[prefix(tc, 6)].push_back(i);
+      all_v[i] = i;
+    }
+    for (const std::size_t s : outlets) {
+      const std::string& code = ds.facilities[r.facilities[s].facility].admin_code;
+      ot_of[prefix(code, 9)].push_back(s);
+      oc_of[prefix(code, 6)].push_back(s);
+      all_o.push_back(s);
+    }
+    for (const auto& [code, list] : vt_of)
+      if (std::find(tcodes.begin(), tcodes.end(), code) == tcodes.end()) tcodes.push_back(code);
+    for (const auto& [code, list] : vc_of)
+      if (std::find(ccodes.begin(), ccodes.end(), code) == ccodes.end()) ccodes.push_back(code);
+    const auto area = [&](const std::string& level, const std::string& code, const std::string& name,
+                          const std::vector<std::size_t>& vs, const std::vector<std::size_t>& os) {
+      AreaMetrics a;
+      a.level = level;
+      a.code = code;
+      a.name = name;
+      a.all = metrics(r, ds, vs, os);
+      for (int which = 0; which < 2; ++which) {
+        const auto flag = [&](const model::Village& v) { return which == 0 ? v.poor : v.flood_zone; };
+        std::vector<std::size_t> sv, so;
+        for (const std::size_t i : vs)
+          if (flag(ds.villages[i])) sv.push_back(i);
+        for (const std::size_t s : os) {
+          const auto it = village_by_code.find(ds.facilities[r.facilities[s].facility].admin_code);
+          if (it != village_by_code.end() && flag(*it->second)) so.push_back(s);
+        }
+        (which == 0 ? a.poor : a.flood_zone) = metrics(r, ds, sv, so);
+      }
+      return a;
+    };
+    static const std::vector<std::size_t> kEmpty;
+    const auto get = [](const std::map<std::string, std::vector<std::size_t>>& m, const std::string& k) -> const std::vector<std::size_t>& {
+      const auto it = m.find(k);
+      return it == m.end() ? kEmpty : it->second;
+    };
+    for (const auto& code : tcodes) r.townships.push_back(area("township", code, tname[code], get(vt_of, code), get(ot_of, code)));
+    for (const auto& code : ccodes) r.counties.push_back(area("county", code, cname[code], get(vc_of, code), get(oc_of, code)));
+    std::string city = ccodes.empty() ? "" : prefix(ccodes.front(), 4) + "00";
+    for (const auto& code : ccodes)
+      if (prefix(code, 4) + "00" != city) city.clear();
+    r.city = area("city", city, "", all_v, all_o);
+  }
+
+  if (o.service_areas) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto a = detail::service_areas(snapper, g, station_pass, r.facilities, o, model::Tier::township_station);
+    auto b = detail::service_areas(snapper, g, hub_pass, r.facilities, o, model::Tier::county_hub);
+    r.service_areas = std::move(a);
+    r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+    r.passes.push_back({"service areas", 0, 0, seconds_since(t0)});
+  }
+  return r;
+}
+
+}  // namespace ruralnet::coverage
