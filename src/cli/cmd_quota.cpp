@@ -63,7 +63,7 @@ class QuotaCommand : public Command {
     io::check_output_path(out_, overwrite_);
 
     const io::Table table = io::read_table(progress_, {encoding_, progress_layer_});
-    const quota::Progress progress = quota::read_progress(table, plan, as_of_);
+    const quota::ProgressSet progress = quota::read_progress(table, plan, as_of_);
 
     quota::Issues derived_issues;
     std::vector<quota::DerivedFigure> derived;

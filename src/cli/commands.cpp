@@ -7,6 +7,7 @@ namespace ruralnet::cli {
 std::vector<std::unique_ptr<Command>> make_commands() {
   std::vector<std::unique_ptr<Command>> c;
   // Each line adds one subcommand; the factories are declared in cli/commands.hpp.
+  c.push_back(make_coverage_command());
   c.push_back(make_info_command());
   c.push_back(make_plan_command());
   c.push_back(make_quota_command());

@@ -7,6 +7,7 @@
 
 namespace ruralnet::cli {
 
+std::unique_ptr<Command> make_coverage_command();
 std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_plan_command();
 std::unique_ptr<Command> make_quota_command();

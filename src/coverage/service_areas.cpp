@@ -109,8 +109,25 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
     }
   }
   std::sort(st.begin(), st.end(), [](const Stretch& a, const Stretch& b) {
-    return a.owner != b.owner ? a.owner < b.owner : a.band != b.band ? a.band < b.band : a.piece < b.piece;
+    if (a.owner != b.owner) return a.owner < b.owner;
+    if (a.band != b.band) return a.band < b.band;
+    if (a.piece != b.piece) return a.piece < b.piece;
+    return a.from_m < b.from_m;
   });
+  // Merge overlapping stretches of one piece (a facility's own piece is
+  // reached both from its attachment point and from the end nodes).
+  {
+    std::size_t w = 0;
+    for (std::size_t i = 0; i < st.size(); ++i) {
+      if (w > 0 && st[w - 1].owner == st[i].owner && st[w - 1].band == st[i].band && st[w - 1].piece == st[i].piece &&
+          st[i].from_m <= st[w - 1].to_m) {
+        st[w - 1].to_m = std::max(st[w - 1].to_m, st[i].to_m);
+      } else {
+        st[w++] = st[i];
+      }
+    }
+    st.resize(w);
+  }
 
   GeosContext ctx;
   const GEOSContextHandle_t h = ctx.h;

@@ -171,31 +171,36 @@ std::vector<Neighbour> GridIndex::k_nearest(XY p, std::size_t k, double max_dist
     best.insert(at, Neighbour{i, d});
     if (best.size() > k) best.pop_back();
   };
-  // Search square rings of cells around p's cell. Every item outside ring r
-  // is at least r cells' width away, which bounds when to stop.
+  // Search square rings of cells around p's cell, clipped to the grid (a
+  // query far outside starts at the first ring that reaches the grid). Every
+  // item outside ring r-1 is at least (r-1) cells' width away, which bounds
+  // when to stop.
   const std::int64_t pc = column_of(p.x), pr = row_of(p.y);
-  const std::int64_t max_ring = std::max({pc, cols_ - pc, pr, rows_ - pr}) + 1;
-  for (std::int64_t r = 0; r <= max_ring; ++r) {
-    // Anything not yet seen (ring r and beyond) is at least this far away.
-    const double unseen = static_cast<double>(r - 1) * cell_;
+  const std::int64_t last_c = cols_ - 1, last_r = rows_ - 1;
+  const std::int64_t first_ring = std::max<std::int64_t>({0, -pc, pc - last_c, -pr, pr - last_r});
+  const std::int64_t last_ring = std::max<std::int64_t>({pc, last_c - pc, pr, last_r - pr});
+  auto visit = [&](std::int64_t c, std::int64_t row) {
+    const std::size_t cell = find_cell(c, row);
+    if (cell == npos) return;
+    for (std::uint32_t i = offsets_[cell]; i < offsets_[cell + 1]; ++i) offer(items_[i]);
+  };
+  for (std::int64_t r = first_ring; r <= last_ring; ++r) {
+    const double unseen = static_cast<double>(r - 1) * cell_;  // anything in ring r or beyond is this far at least
     if (unseen > max_distance) break;
     if (best.size() == k && best.back().distance <= unseen) break;
-    auto visit = [&](std::int64_t c, std::int64_t row) {
-      const std::size_t cell = find_cell(c, row);
-      if (cell == npos) return;
-      for (std::uint32_t i = offsets_[cell]; i < offsets_[cell + 1]; ++i) offer(items_[i]);
-    };
     if (r == 0) {
       visit(pc, pr);
       continue;
     }
-    for (std::int64_t c = pc - r; c <= pc + r; ++c) {
-      visit(c, pr - r);
-      visit(c, pr + r);
+    const std::int64_t c0 = std::max<std::int64_t>(pc - r, 0), c1 = std::min<std::int64_t>(pc + r, last_c);
+    for (std::int64_t c = c0; c <= c1; ++c) {
+      if (pr - r >= 0) visit(c, pr - r);
+      if (pr + r <= last_r) visit(c, pr + r);
     }
-    for (std::int64_t row = pr - r + 1; row <= pr + r - 1; ++row) {
-      visit(pc - r, row);
-      visit(pc + r, row);
+    const std::int64_t r0 = std::max<std::int64_t>(pr - r + 1, 0), r1 = std::min<std::int64_t>(pr + r - 1, last_r);
+    for (std::int64_t row = r0; row <= r1; ++row) {
+      if (pc - r >= 0) visit(pc - r, row);
+      if (pc + r <= last_c) visit(pc + r, row);
     }
   }
   return best;

@@ -919,9 +919,8 @@ std::vector<std::string> layer_names(GDALDataset& ds) {
   return out;
 }
 
-std::optional<OpenedLayer> open_layer(const std::string& contract, const LayerSource& src, const ReadOptions& options,
+std::optional<OpenedLayer> open_layer(const std::string& contract, const LayerSource& src,
                                       std::vector<std::string>* found_layers) {
-  (void)options;
   OpenedLayer o;
   o.path = src.path;
   o.ds = open_source(src.path, false);

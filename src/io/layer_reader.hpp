@@ -41,7 +41,7 @@ std::vector<std::string> layer_names(GDALDataset& ds);
 // Opens the contract layer `contract` from `src`, settling its text encoding.
 // Returns nullopt when the source has no such layer and the caller may treat
 // the layer as absent; throws when the source itself is unusable.
-std::optional<OpenedLayer> open_layer(const std::string& contract, const LayerSource& src, const ReadOptions& options,
+std::optional<OpenedLayer> open_layer(const std::string& contract, const LayerSource& src,
                                       std::vector<std::string>* found_layers);
 
 // Reads one opened layer into `out`, appending read findings, filling `info`

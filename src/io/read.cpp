@@ -118,7 +118,7 @@ model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& 
     }
 
     std::optional<detail::OpenedLayer> opened;
-    if (have) opened = detail::open_layer(name, src, options, &found);
+    if (have) opened = detail::open_layer(name, src, &found);
     if (!opened) {
       if (required)
         throw InputError({options.dataset, name, {}, {}},

@@ -307,7 +307,12 @@ std::size_t VectorWriter::add_layer(const LayerSchema& schema) {
     if (drv == "ESRI Shapefile" && t == OFTInteger64) t = OFTInteger;
     OGRFieldDefn def(f.name.c_str(), t);
     def.SetSubType(st);
-    if (L.layer->CreateField(&def) != OGRERR_NONE)
+    // Drivers that shorten names (Shapefile: 10 characters) warn on stderr;
+    // docs/synth.md lists the shortened names instead.
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    const OGRErr fe = L.layer->CreateField(&def);
+    CPLPopErrorHandler();
+    if (fe != OGRERR_NONE)
       throw RunError("cannot create field '" + f.name + "' in layer '" + schema.name + "'" + last_gdal_error());
   }
   L.defn = L.layer->GetLayerDefn();

@@ -26,8 +26,8 @@ std::string clean_code(const std::string& s) {
 
 }  // namespace
 
-Progress read_progress(const io::Table& table, const Plan& plan, const Date& as_of) {
-  Progress pr;
+ProgressSet read_progress(const io::Table& table, const Plan& plan, const Date& as_of) {
+  ProgressSet pr;
   pr.file = table.source;
   pr.encoding = table.encoding;
   pr.rows = table.rows.size();

@@ -169,7 +169,7 @@ Row base_row(const Plan& plan, const Indicator& ind, const Date& as_of) {
 
 }  // namespace
 
-QuotaResult compute_quota(const Plan& plan, const Progress& progress, const std::vector<DerivedFigure>& derived, const Date& as_of) {
+QuotaResult compute_quota(const Plan& plan, const ProgressSet& progress, const std::vector<DerivedFigure>& derived, const Date& as_of) {
   QuotaResult res;
   res.as_of = as_of;
   // Derived figures by (county, indicator); a later entry for the same cell

@@ -191,7 +191,8 @@ TEST(Coverage, EveryReachReasonAndTravelTimeByHand) {
   EXPECT_EQ(r.villages[6].fastest_station, 2u);
   EXPECT_NEAR(r.villages[6].fastest_station_time_min, 0.5, kTol);
   EXPECT_TRUE(r.villages[6].neighbour_faster);
-  EXPECT_FALSE(r.villages[0].neighbour_faster);
+  EXPECT_TRUE(r.villages[0].neighbour_faster);  // S2 is 1 km away, S 8 km
+  EXPECT_FALSE(r.villages[5].neighbour_faster);
   EXPECT_TRUE(std::isnan(r.villages[5].station_time_min));
   EXPECT_GT(r.villages[5].at.component, 0u);
   EXPECT_EQ(r.villages[5].at.component_nodes, 2u);

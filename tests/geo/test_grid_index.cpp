@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -141,4 +142,18 @@ TEST(GridIndex, SkipsNonFinitePointsAndRejectsBadCells) {
   const GridIndex empty(std::vector<XY>{}, 1.0);
   EXPECT_FALSE(empty.nearest({0.0, 0.0}));
   EXPECT_TRUE(empty.within({0.0, 0.0}, 5.0).empty());
+}
+
+TEST(GridIndex, QueriesFarOutsideTheGridStayCheap) {
+  // A 1 m grid over 100 m, queried from 500 km away: the search starts at the
+  // first ring that reaches the grid instead of walking 500,000 empty rings.
+  const auto pts = random_points(200, 100.0, 9);
+  const GridIndex g(pts, 1.0);
+  const XY far{500000.0 - 500000.0, 3500000.0};
+  const auto n = g.nearest(far);
+  ASSERT_TRUE(n);
+  double best = std::numeric_limits<double>::infinity();
+  for (const XY& p : pts) best = std::min(best, dist(p, far));
+  EXPECT_DOUBLE_EQ(n->distance, best);
+  EXPECT_FALSE(g.nearest(far, 1000.0));
 }

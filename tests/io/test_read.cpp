@@ -185,6 +185,17 @@ TEST(Read, WebMapCoordinatesAreConverted) {
   EXPECT_NEAR(ds.facilities[0].location.lon, truth.lon, 1e-6);
   EXPECT_NEAR(ds.facilities[0].location.lat, truth.lat, 1e-6);
   EXPECT_EQ(ds.layers.at("facilities").coordinate_system, "gcj02");
+  // The same point digitised from Baidu's map, in a folder of FlatGeobuf.
+  TempDir bd_dir;
+  const LonLat bd = geo::wgs84_to_bd09(truth);
+  write_layer(bd_dir / "facilities.fgb", "FlatGeobuf", "facilities", 4326, {{"id", OFTString}, {"tier", OFTString}},
+              {{{"F1", "county_hub"}, "POINT (" + std::to_string(bd.lon) + " " + std::to_string(bd.lat) + ")"}});
+  auto ob = options_for(bd_dir.path.string());
+  ob.web_coordinates["facilities"] = "bd09";
+  const auto from_bd = io::read_dataset(ob, kQuiet);
+  ASSERT_EQ(from_bd.facilities.size(), 1u);
+  EXPECT_NEAR(from_bd.facilities[0].location.lon, truth.lon, 1e-6);
+  EXPECT_NEAR(from_bd.facilities[0].location.lat, truth.lat, 1e-6);
   // Without the option the point stays a few hundred metres off.
   const auto raw = io::read_dataset(options_for(dir.path.string()), kQuiet);
   EXPECT_GT(std::abs(raw.facilities[0].location.lon - truth.lon), 1e-4);

@@ -17,10 +17,10 @@ const Plan& plan() {
   static const Plan p = load_plan(fixture("fictional-plan.json"));
   return p;
 }
-Progress from_text(const std::string& csv, const Date& as_of) {
+ProgressSet from_text(const std::string& csv, const Date& as_of) {
   return read_progress(io::parse_csv(csv, "mem.csv"), plan(), as_of);
 }
-const Issue* issue_at(const Progress& p, const std::string& where) {
+const Issue* issue_at(const ProgressSet& p, const std::string& where) {
   for (const auto& i : p.issues)
     if (i.where == where) return &i;
   return nullptr;
@@ -29,9 +29,9 @@ const char* kHeader = "county_code,indicator,value,as_of,source\n";
 
 }  // namespace
 
-TEST(Progress, LatestOnOrBeforeTheReportDateCounts) {
+TEST(ProgressRecords, LatestOnOrBeforeTheReportDateCounts) {
   const auto t = io::read_table(fixture("progress-basic.csv"));
-  const Progress early = read_progress(t, plan(), Date(2020, 4, 1));
+  const ProgressSet early = read_progress(t, plan(), Date(2020, 4, 1));
   EXPECT_EQ(early.accepted, 2u);  // the two rows of 2020-03-31
   EXPECT_EQ(early.excluded, 6u);  // after the report date
   EXPECT_DOUBLE_EQ(early.latest.at({"990101", "trained_farmers"}).value, 10);
@@ -39,7 +39,7 @@ TEST(Progress, LatestOnOrBeforeTheReportDateCounts) {
   EXPECT_EQ(issue_at(early, "line 3")->kind, "after_report_date");
   EXPECT_EQ(issue_at(early, "line 3")->severity, Severity::warning);
 
-  const Progress mid = read_progress(t, plan(), Date(2020, 6, 30));
+  const ProgressSet mid = read_progress(t, plan(), Date(2020, 6, 30));
   EXPECT_EQ(mid.accepted, 8u);
   EXPECT_EQ(mid.excluded, 0u);
   EXPECT_TRUE(mid.issues.empty());
@@ -49,8 +49,8 @@ TEST(Progress, LatestOnOrBeforeTheReportDateCounts) {
   EXPECT_DOUBLE_EQ(mid.latest.at({"990100", "cold_stores"}).value, 1);
 }
 
-TEST(Progress, EveryBadRowIsNamedWithItsLine) {
-  const Progress p = read_progress(io::read_table(fixture("progress-bad.csv")), plan(), Date(2020, 6, 30));
+TEST(ProgressRecords, EveryBadRowIsNamedWithItsLine) {
+  const ProgressSet p = read_progress(io::read_table(fixture("progress-bad.csv")), plan(), Date(2020, 6, 30));
   EXPECT_EQ(p.rows, 12u);
   EXPECT_EQ(p.blank_rows, 3u);  // two empty lines and ",,,,"
   EXPECT_EQ(p.accepted + p.excluded, p.rows);
@@ -83,10 +83,10 @@ TEST(Progress, EveryBadRowIsNamedWithItsLine) {
   EXPECT_EQ(p.accepted, 3u);
 }
 
-TEST(Progress, GbkFileWithExcelStyleDates) {
+TEST(ProgressRecords, GbkFileWithExcelStyleDates) {
   const io::Table t = io::read_table(fixture("progress-gbk.csv"));
   EXPECT_EQ(t.encoding, "GB18030");
-  const Progress p = read_progress(t, plan(), Date(2020, 6, 30));
+  const ProgressSet p = read_progress(t, plan(), Date(2020, 6, 30));
   EXPECT_TRUE(p.issues.empty());
   EXPECT_EQ(p.blank_rows, 2u);
   const Record& r = p.latest.at({"990101", "trained_farmers"});
@@ -97,25 +97,25 @@ TEST(Progress, GbkFileWithExcelStyleDates) {
   EXPECT_EQ(p.latest.at({"990100", "cold_stores"}).as_of, Date(2020, 3, 31));  // serial 43921
   EXPECT_EQ(p.latest.at({"990100", "cold_stores"}).source, "青水市商务");
   // Said explicitly, the same.
-  const Progress q = read_progress(io::read_table(fixture("progress-gbk.csv"), {"GBK", ""}), plan(), Date(2020, 6, 30));
+  const ProgressSet q = read_progress(io::read_table(fixture("progress-gbk.csv"), {"GBK", ""}), plan(), Date(2020, 6, 30));
   EXPECT_EQ(q.latest.at({"990101", "trained_farmers"}).source, "东湖区第一季度报告");
 }
 
-TEST(Progress, ByteOrderMark) {
-  const Progress p = read_progress(io::read_table(fixture("progress-bom.csv")), plan(), Date(2020, 6, 30));
+TEST(ProgressRecords, ByteOrderMark) {
+  const ProgressSet p = read_progress(io::read_table(fixture("progress-bom.csv")), plan(), Date(2020, 6, 30));
   EXPECT_EQ(p.accepted, 1u);
   EXPECT_EQ(p.latest.at({"990101", "trained_farmers"}).source, "第一季度报告");
 }
 
-TEST(Progress, MissingColumnIsUnusable) {
+TEST(ProgressRecords, MissingColumnIsUnusable) {
   EXPECT_THROW(from_text("county_code,indicator,amount,as_of\n990101,trained_farmers,1,2020-01-05\n", Date(2020, 6, 30)), InputError);
   // source is optional
-  const Progress p = from_text("COUNTY_CODE, Indicator ,value,as_of\n990101,trained_farmers,1,2020-01-05\n", Date(2020, 6, 30));
+  const ProgressSet p = from_text("COUNTY_CODE, Indicator ,value,as_of\n990101,trained_farmers,1,2020-01-05\n", Date(2020, 6, 30));
   EXPECT_EQ(p.accepted, 1u);
 }
 
-TEST(Progress, RowProblems) {
-  const Progress p = from_text(std::string(kHeader) +
+TEST(ProgressRecords, RowProblems) {
+  const ProgressSet p = from_text(std::string(kHeader) +
                                    "990101,trained_farmers,1,300,2020-01-05,unquoted thousands\n"  // line 2: 6 fields
                                    ",trained_farmers,1,2020-01-05,x\n"                              // line 3
                                    "990101,trained_farmers,,2020-01-05,x\n"                         // line 4

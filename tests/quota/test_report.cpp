@@ -20,7 +20,7 @@ std::string fixture(const std::string& name) { return std::string(RURALNET_TEST_
 
 struct Fixture {
   Plan plan;
-  Progress progress;
+  ProgressSet progress;
   QuotaResult result;
   explicit Fixture(Plan p) : plan(std::move(p)) {
     progress = read_progress(io::read_table(fixture("progress-basic.csv")), plan, Date(2020, 6, 30));

@@ -25,7 +25,8 @@ struct Record {
   std::string where;  // "line 7" / "feature 7"
 };
 
-struct Progress {
+// The checked rows of one progress table.
+struct ProgressSet {
   std::string file;
   std::string encoding;
   std::size_t rows = 0;        // data rows read (blank rows not counted)
@@ -40,6 +41,6 @@ struct Progress {
 // Checks the rows of a progress table against the plan. `as_of` is the report
 // date. Throws InputError when a required column (county_code, indicator,
 // value, as_of) is missing.
-Progress read_progress(const io::Table& table, const Plan& plan, const Date& as_of);
+ProgressSet read_progress(const io::Table& table, const Plan& plan, const Date& as_of);
 
 }  // namespace ruralnet::quota

@@ -15,7 +15,7 @@ namespace ruralnet::quota {
 
 struct ReportInput {
   const Plan& plan;
-  const Progress& progress;
+  const ProgressSet& progress;
   const QuotaResult& result;
   std::string dataset;       // the --dataset given, or empty
   std::string derived_file;  // the --derived given, or empty

@@ -99,6 +99,6 @@ struct QuotaResult {
   Issues issues;               // comparison findings (reported vs map/derived)
 };
 
-QuotaResult compute_quota(const Plan& plan, const Progress& progress, const std::vector<DerivedFigure>& derived, const Date& as_of);
+QuotaResult compute_quota(const Plan& plan, const ProgressSet& progress, const std::vector<DerivedFigure>& derived, const Date& as_of);
 
 }  // namespace ruralnet::quota

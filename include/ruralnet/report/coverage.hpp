@@ -1,0 +1,36 @@
+// `ruralnet coverage` outputs (docs/coverage.md): a JSON summary (schema
+// "ruralnet.coverage/1"), a CSV row per village, a GeoPackage with the layers
+// villages_reach, tier_links, service_areas and off_network, and a Markdown
+// summary for a planner's report.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ruralnet/coverage/coverage.hpp"
+#include "ruralnet/io/write.hpp"
+#include "ruralnet/model/dataset.hpp"
+
+namespace ruralnet::report {
+
+// File names inside the output folder.
+inline constexpr const char* kCoverageJson = "coverage.json";
+inline constexpr const char* kCoverageCsv = "villages.csv";
+inline constexpr const char* kCoverageGpkg = "coverage.gpkg";
+inline constexpr const char* kCoverageMarkdown = "coverage.md";
+
+nlohmann::json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r);
+// One row per village (header first), RFC 4180 quoting, UTF-8.
+std::string coverage_csv(const model::Dataset& ds, const coverage::CoverageResult& r);
+std::string coverage_markdown(const model::Dataset& ds, const coverage::CoverageResult& r);
+// The GeoPackage layers, in memory (schema and features).
+std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const coverage::CoverageResult& r);
+
+// Writes the four files into `dir` atomically: the folder appears complete or
+// not at all. An existing folder is replaced only with `overwrite`
+// (UsageError otherwise); RunError when writing fails.
+void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
+                    bool overwrite);
+
+}  // namespace ruralnet::report

@@ -1,0 +1,116 @@
+// `ruralnet coverage DATASET --out DIR`: the three-tier delivery network and
+// the reach of delivery to every administrative village (docs/coverage.md).
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "cli/commands.hpp"
+#include "ruralnet/core/error.hpp"
+#include "ruralnet/core/text.hpp"
+#include "ruralnet/coverage/coverage.hpp"
+#include "ruralnet/geo/crs.hpp"
+#include "ruralnet/io/atomic_file.hpp"
+#include "ruralnet/io/read.hpp"
+#include "ruralnet/network/build.hpp"
+#include "ruralnet/report/coverage.hpp"
+
+namespace ruralnet::cli {
+
+namespace {
+
+class CoverageCommand final : public Command {
+ public:
+  std::string name() const override { return "coverage"; }
+  std::string summary() const override {
+    return "village reach of express delivery (通达率): hub -> station -> outlet links, gaps, service areas";
+  }
+
+  void declare(CLI::App& app) override {
+    dataset_.declare(app);
+    app.add_option("-o,--out", out_, "output folder (JSON, CSV, GeoPackage, Markdown)")->required();
+    app.add_flag("--overwrite", overwrite_, "replace the output folder if it exists");
+    app.add_option("--max-snap", o_.max_snap_m, "metres beyond which a point is off the network (default 2000)");
+    app.add_option("--access-speed", o_.access_kmh, "km/h of the leg between a point and its road (default 15)");
+    app.add_option("--station-threshold", o_.station_threshold_min,
+                   "minutes within which a station -> outlet link counts as delivery (default 45)");
+    app.add_option("--outlet-radius", o_.outlet_radius_m,
+                   "road metres within which a linked outlet serves another village (default 3000)");
+    app.add_option("--bands", o_.bands_min, "service-area bands in minutes (default 15,30,45)")->delimiter(',');
+    app.add_option("--area-width", o_.area_width_m, "metres each side of reached roads in service areas (default 100)");
+    app.add_flag("--no-service-areas", no_areas_, "skip the service-area polygons");
+    app.add_option("--snap-tolerance", snap_m_, "metres within which road ends are joined (default 5)");
+    app.add_flag("--node-crossings", node_crossings_, "join roads where they cross without a shared vertex");
+    app.add_option("--speeds", speeds_file_, "CSV of class,speed_kmh overriding the default speed per road class");
+  }
+
+  void validate() override {
+    dataset_.resolve();
+    if (!(snap_m_ >= 0.0 && snap_m_ <= 1000.0))
+      throw UsageError("--snap-tolerance must be between 0 and 1000 metres, got " + fixed(snap_m_, 3));
+    o_.service_areas = !no_areas_;
+    o_.node_crossings = node_crossings_;
+    coverage::check_options(o_);
+    std::filesystem::path p = std::filesystem::path(out_).lexically_normal();
+    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();  // "out/" names the folder "out"
+    if (p.empty() || p == ".") throw UsageError("--out must name a new folder, got '" + out_ + "'");
+    dir_ = p;
+  }
+
+  int run(RunContext& ctx) override {
+    const auto t0 = std::chrono::steady_clock::now();
+    io::check_output_path(dir_, overwrite_);  // before the work, not after it
+    const model::Dataset ds = io::read_dataset(dataset_.read, ctx.progress);
+    record_dataset(ctx.record, ds);
+    const geo::LocalCrs crs = geo::choose_local_crs(ds.extent());
+    const geo::Projector projector(crs);
+    network::PrepareOptions prep;
+    prep.source = ds.layers.count("roads") ? ds.layers.at("roads").source : ds.path;
+    prep.progress = ctx.progress;
+    const network::SegmentTable table = network::prepare_segments(ds.roads, projector, prep);
+    network::BuildOptions build;
+    build.snap_tolerance_m = snap_m_;
+    build.node_crossings = node_crossings_;
+    if (!speeds_file_.empty()) build.speeds = network::read_speed_table(speeds_file_);
+    const network::BuildResult built = network::build_graph(table, build);
+    coverage::CoverageOptions o = o_;
+    o.progress = ctx.progress;
+    const coverage::CoverageResult r = coverage::analyse(ds, table, built, o);
+    report::write_coverage(dir_, ds, r, overwrite_);
+
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto& c = r.city.all;
+    nlohmann::json j = report::coverage_json(ds, r);
+    ctx.record["coverage"] = {{"out", dir_.string()},
+                              {"city", j["city"]},
+                              {"facilities", j["facilities"]},
+                              {"passes", j["passes"]},
+                              {"seconds", seconds}};
+    ctx.out << c.reached << " of " << c.villages << " villages reached ("
+            << (std::isfinite(c.reach_rate) ? fixed(c.reach_rate * 100.0, 1) : "-") << "%), "
+            << c.by_reason[static_cast<int>(coverage::Reach::township_only)] << " township only, "
+            << c.by_reason[static_cast<int>(coverage::Reach::off_network)] << " off network, "
+            << c.by_reason[static_cast<int>(coverage::Reach::disconnected)] << " disconnected\n";
+    if (!r.ignored_unknown_tier.empty())
+      ctx.out << r.ignored_unknown_tier.size() << " facilities of unknown tier left out (see `ruralnet validate`)\n";
+    ctx.out << "written to " << dir_.string() << "/ (" << report::kCoverageJson << ", " << report::kCoverageCsv << ", "
+            << report::kCoverageGpkg << ", " << report::kCoverageMarkdown << ") in " << fixed(seconds, 2) << " s\n";
+    return 0;
+  }
+
+ private:
+  DatasetArgs dataset_;
+  coverage::CoverageOptions o_;
+  std::string out_;
+  std::filesystem::path dir_;
+  bool overwrite_ = false;
+  bool no_areas_ = false;
+  bool node_crossings_ = false;
+  double snap_m_ = 5.0;
+  std::string speeds_file_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_coverage_command() { return std::make_unique<CoverageCommand>(); }
+
+}  // namespace ruralnet::cli

@@ -1,0 +1,222 @@
+// The coverage GeoPackage layers and the per-village CSV, built from the same
+// rows so that the two always carry the same fields.
+#include <cmath>
+#include <map>
+
+#include "ruralnet/core/text.hpp"
+#include "ruralnet/io/atomic_file.hpp"
+#include "ruralnet/report/coverage.hpp"
+
+namespace ruralnet::report {
+
+namespace {
+
+using coverage::kNone;
+using io::FieldType;
+using io::FieldValue;
+
+// Minutes to 1/1000 (0.06 s) and metres to the centimetre: finer than any
+// input supports, and stable against last-bit differences.
+FieldValue minutes(double v) { return std::isfinite(v) ? FieldValue(std::round(v * 1000.0) / 1000.0) : FieldValue(); }
+FieldValue metres(double v) { return std::isfinite(v) ? FieldValue(std::round(v * 100.0) / 100.0) : FieldValue(); }
+FieldValue flag(bool b) { return FieldValue(std::int64_t{b ? 1 : 0}); }
+FieldValue text(const std::string& s) { return s.empty() ? FieldValue() : FieldValue(s); }
+
+std::string facility_id(const model::Dataset& ds, std::size_t i) {
+  if (i == kNone || i >= ds.facilities.size()) return "";
+  const auto& f = ds.facilities[i];
+  return f.id.empty() ? "fid " + std::to_string(f.ref.fid) : f.id;
+}
+
+const std::vector<io::FieldDef>& village_fields() {
+  static const std::vector<io::FieldDef> f = {
+      {"village_code", FieldType::text},        {"village_name", FieldType::text},
+      {"township_code", FieldType::text},       {"township_name", FieldType::text},
+      {"county_code", FieldType::text},         {"county_name", FieldType::text},
+      {"population", FieldType::real},          {"poor", FieldType::boolean},
+      {"flood_zone", FieldType::boolean},       {"reach", FieldType::text},
+      {"reached", FieldType::boolean},          {"on_network", FieldType::boolean},
+      {"snap_m", FieldType::real},              {"component", FieldType::integer},
+      {"component_nodes", FieldType::integer},  {"own_outlet_id", FieldType::text},
+      {"serving_outlet_id", FieldType::text},   {"outlet_distance_m", FieldType::real},
+      {"station_id", FieldType::text},          {"station_time_min", FieldType::real},
+      {"fastest_station_id", FieldType::text},  {"fastest_station_time_min", FieldType::real},
+      {"neighbour_faster", FieldType::boolean}, {"hub_id", FieldType::text},
+      {"hub_time_min", FieldType::real},
+  };
+  return f;
+}
+
+struct Names {
+  std::map<std::string, std::string> township, county;
+  explicit Names(const model::Dataset& ds) {
+    for (const auto& t : ds.townships) township[t.code] = t.name;
+    for (const auto& c : ds.counties) county[c.code] = c.name;
+  }
+  std::string of(const std::map<std::string, std::string>& m, const std::string& k) const {
+    const auto it = m.find(k);
+    return it == m.end() ? "" : it->second;
+  }
+};
+
+std::vector<FieldValue> village_row(const model::Dataset& ds, const coverage::CoverageResult& r, const Names& n,
+                                    std::size_t i) {
+  const model::Village& v = ds.villages[i];
+  const coverage::VillageResult& x = r.villages[i];
+  const std::string tc = v.township_code.empty() ? v.code.substr(0, std::min<std::size_t>(9, v.code.size())) : v.township_code;
+  const std::string cc = tc.substr(0, std::min<std::size_t>(6, tc.size()));
+  return {text(v.code),
+          text(v.name),
+          text(tc),
+          text(n.of(n.township, tc)),
+          text(cc),
+          text(n.of(n.county, cc)),
+          v.population ? FieldValue(*v.population) : FieldValue(),
+          flag(v.poor),
+          flag(v.flood_zone),
+          FieldValue(std::string(coverage::to_string(x.reach))),
+          flag(coverage::is_reached(x.reach)),
+          flag(x.at.on_network),
+          metres(x.at.snap_m),
+          x.at.on_network ? FieldValue(std::int64_t{x.at.component}) : FieldValue(),
+          x.at.on_network ? FieldValue(static_cast<std::int64_t>(x.at.component_nodes)) : FieldValue(),
+          text(facility_id(ds, x.own_outlet)),
+          text(facility_id(ds, x.serving_outlet)),
+          metres(x.outlet_distance_m),
+          text(facility_id(ds, x.station)),
+          minutes(x.station_time_min),
+          text(facility_id(ds, x.fastest_station)),
+          minutes(x.fastest_station_time_min),
+          flag(x.neighbour_faster),
+          text(facility_id(ds, x.hub)),
+          minutes(x.hub_time_min)};
+}
+
+std::string csv_cell(const FieldValue& v) {
+  struct V {
+    std::string operator()(std::monostate) const { return ""; }
+    std::string operator()(const std::string& s) const {
+      if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+      std::string q = "\"";
+      for (const char c : s) {
+        if (c == '"') q += '"';
+        q += c;
+      }
+      return q + "\"";
+    }
+    std::string operator()(std::int64_t i) const { return std::to_string(i); }
+    std::string operator()(double d) const {
+      std::string s = fixed(d, 3);
+      while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
+        const bool dot = s.back() == '.';
+        s.pop_back();
+        if (dot) break;
+      }
+      return s;
+    }
+    std::string operator()(const Date& d) const { return d.iso(); }
+  };
+  return std::visit(V{}, v);
+}
+
+bool finite(LonLat p) { return std::isfinite(p.lon) && std::isfinite(p.lat); }
+
+}  // namespace
+
+std::string coverage_csv(const model::Dataset& ds, const coverage::CoverageResult& r) {
+  const Names n(ds);
+  std::string out;
+  const auto& fields = village_fields();
+  for (std::size_t k = 0; k < fields.size(); ++k) out += (k ? "," : "") + fields[k].name;
+  out += "\r\n";
+  for (std::size_t i = 0; i < r.villages.size(); ++i) {
+    const auto row = village_row(ds, r, n, i);
+    for (std::size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k]);
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const coverage::CoverageResult& r) {
+  const Names n(ds);
+  std::vector<io::LayerData> layers(4);
+  auto& vl = layers[0];
+  vl.schema = {"villages_reach", io::GeometryType::point, village_fields()};
+  for (std::size_t i = 0; i < r.villages.size(); ++i) {
+    io::Feature f;
+    if (finite(ds.villages[i].location)) f.geometry = ds.villages[i].location;
+    f.values = village_row(ds, r, n, i);
+    vl.features.push_back(std::move(f));
+  }
+  auto& tl = layers[1];
+  tl.schema = {"tier_links",
+               io::GeometryType::linestring,
+               {{"from_id", FieldType::text},
+                {"from_tier", FieldType::text},
+                {"to_id", FieldType::text},
+                {"to_tier", FieldType::text},
+                {"to_admin_code", FieldType::text},
+                {"kind", FieldType::text},
+                {"time_min", FieldType::real},
+                {"length_m", FieldType::real}}};
+  for (const auto& l : r.links) {
+    io::Feature f;
+    f.geometry = l.path;
+    f.values = {text(facility_id(ds, l.from)),
+                FieldValue(std::string(model::to_string(ds.facilities[l.from].tier))),
+                text(facility_id(ds, l.to)),
+                FieldValue(std::string(model::to_string(l.tier))),
+                text(ds.facilities[l.to].admin_code),
+                FieldValue(l.kind),
+                minutes(l.time_min),
+                metres(l.length_m)};
+    tl.features.push_back(std::move(f));
+  }
+  auto& sl = layers[2];
+  sl.schema = {"service_areas",
+               io::GeometryType::multipolygon,
+               {{"facility_id", FieldType::text},
+                {"tier", FieldType::text},
+                {"admin_code", FieldType::text},
+                {"band_min", FieldType::real},
+                {"area_km2", FieldType::real},
+                {"road_km", FieldType::real}}};
+  for (const auto& a : r.service_areas) {
+    io::Feature f;
+    f.geometry = a.geometry;
+    f.values = {text(facility_id(ds, a.facility)), FieldValue(std::string(model::to_string(a.tier))),
+                text(ds.facilities[a.facility].admin_code), FieldValue(a.band_min),
+                FieldValue(std::round(a.area_km2 * 1e4) / 1e4), FieldValue(std::round(a.road_km * 1e3) / 1e3)};
+    sl.features.push_back(std::move(f));
+  }
+  auto& ol = layers[3];
+  ol.schema = {"off_network",
+               io::GeometryType::point,
+               {{"layer", FieldType::text}, {"id", FieldType::text}, {"kind", FieldType::text}, {"reason", FieldType::text}}};
+  for (const auto& o : r.off_network) {
+    io::Feature f;
+    const LonLat p = o.layer == "villages" ? ds.villages[o.index].location : ds.facilities[o.index].location;
+    if (finite(p)) f.geometry = p;
+    const std::string kind = o.layer == "villages" ? "village" : model::to_string(ds.facilities[o.index].tier);
+    f.values = {FieldValue(o.layer), text(o.id), FieldValue(kind), FieldValue(o.reason)};
+    ol.features.push_back(std::move(f));
+  }
+  return layers;
+}
+
+void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
+                    bool overwrite) {
+  const std::string json = coverage_json(ds, r).dump(2) + "\n";
+  const std::string csv = coverage_csv(ds, r);
+  const std::string md = coverage_markdown(ds, r);
+  const auto layers = coverage_layers(ds, r);
+  io::write_atomic(dir, overwrite, [&](const std::filesystem::path& tmp) {
+    std::filesystem::create_directories(tmp);
+    io::write_text_file_atomic(tmp / kCoverageJson, json, false);
+    io::write_text_file_atomic(tmp / kCoverageCsv, csv, false);
+    io::write_text_file_atomic(tmp / kCoverageMarkdown, md, false);
+    io::write_layers(tmp / kCoverageGpkg, layers, io::WriteOptions{}, false);
+  });
+}
+
+}  // namespace ruralnet::report
