@@ -36,7 +36,7 @@ class CoverageCommand final : public Command {
     app.add_option("--outlet-radius", o_.outlet_radius_m,
                    "road metres within which a linked outlet serves another village (default 3000)");
     app.add_option("--bands", o_.bands_min, "service-area bands in minutes (default 15,30,45)")->delimiter(',');
-    app.add_option("--area-width", o_.area_width_m, "metres each side of reached roads in service areas (default 100)");
+    app.add_option("--area-cell", o_.area_cell_m, "metres, side of the grid cells service areas are drawn with (default 100)");
     app.add_flag("--no-service-areas", no_areas_, "skip the service-area polygons");
     app.add_option("--snap-tolerance", snap_m_, "metres within which road ends are joined (default 5)");
     app.add_flag("--node-crossings", node_crossings_, "join roads where they cross without a shared vertex");

@@ -49,7 +49,7 @@ void check_options(const CoverageOptions& o) {
   positive(o.access_kmh, "--access-speed", "km/h");
   positive(o.station_threshold_min, "--station-threshold", "minutes");
   positive(o.outlet_radius_m, "--outlet-radius", "metres");
-  positive(o.area_width_m, "--area-width", "metres");
+  positive(o.area_cell_m, "--area-cell", "metres");
   if (o.access_kmh > 300.0) throw UsageError("--access-speed must be at most 300 km/h, got " + num(o.access_kmh));
   if (o.bands_min.empty()) throw UsageError("--bands needs at least one band in minutes, e.g. 15,30,45");
   for (std::size_t i = 0; i < o.bands_min.size(); ++i) {
@@ -497,12 +497,13 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   }
 
   if (o.service_areas) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto a = detail::service_areas(snapper, g, station_pass, r.facilities, o, model::Tier::township_station);
-    auto b = detail::service_areas(snapper, g, hub_pass, r.facilities, o, model::Tier::county_hub);
-    r.service_areas = std::move(a);
-    r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
-    r.passes.push_back({"service areas", 0, 0, seconds_since(t0)});
+    for (const bool hub_tier : {false, true}) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto a = detail::service_areas(snapper, g, hub_tier ? hub_pass : station_pass, r.facilities, o,
+                                     hub_tier ? model::Tier::county_hub : model::Tier::township_station);
+      r.passes.push_back({hub_tier ? "service areas of hubs" : "service areas of stations", 0, 0, seconds_since(t0)});
+      r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()));
+    }
   }
   return r;
 }

@@ -1,65 +1,160 @@
 // Service areas: the roads a facility reaches first within each time band,
-// buffered and unioned with GEOS in the local metric CRS (docs/coverage.md).
-#include <geos_c.h>
-
+// drawn as the cells of a square grid in the local metric CRS that those
+// roads pass through, and traced into polygons (docs/coverage.md). Tracing
+// cell boundaries is linear in the number of cells; buffering and unioning
+// every reached road with GEOS took ten seconds on the demo city.
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <memory>
-#include <string>
+#include <map>
+#include <utility>
+#include <unordered_map>
 
 #include "passes.hpp"
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/geo/geodesic.hpp"
+#include "ruralnet/geo/grid_index.hpp"
 
 namespace ruralnet::coverage::detail {
 
 namespace {
 
-// One reached stretch of a piece: [from_m, to_m] along it.
-struct Stretch {
+struct Sample {
+  std::uint64_t key;
   std::size_t owner;
-  std::uint32_t band;
-  std::uint32_t piece;
-  double from_m, to_m;
+  double cost;
 };
 
-struct GeosContext {
-  GEOSContextHandle_t h = GEOS_init_r();
-  ~GeosContext() { GEOS_finish_r(h); }
+struct Cell {
+  std::int64_t i, j;
 };
 
-struct GeomDeleter {
-  GEOSContextHandle_t h;
-  void operator()(GEOSGeometry* g) const {
-    if (g) GEOSGeom_destroy_r(h, g);
-  }
-};
-using GeomPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
+using Corner = std::pair<std::int64_t, std::int64_t>;
 
-model::Ring ring_to_lonlat(GEOSContextHandle_t h, const GEOSGeometry* ring, const geo::Projector& proj) {
-  const GEOSCoordSequence* cs = GEOSGeom_getCoordSeq_r(h, ring);
-  unsigned int n = 0;
-  GEOSCoordSeq_getSize_r(h, cs, &n);
-  model::Ring out;
-  out.reserve(n);
-  for (unsigned int i = 0; i < n; ++i) {
-    double x = 0.0, y = 0.0;
-    GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
-    out.push_back(proj.to_geographic({x, y}));
-  }
-  return out;
+double signed_area(const std::vector<Corner>& r) {
+  double a = 0.0;
+  for (std::size_t k = 0; k + 1 < r.size(); ++k)
+    a += static_cast<double>(r[k].first) * static_cast<double>(r[k + 1].second) -
+         static_cast<double>(r[k + 1].first) * static_cast<double>(r[k].second);
+  return a / 2.0;
 }
 
-void add_polygon(GEOSContextHandle_t h, const GEOSGeometry* poly, const geo::Projector& proj, ServiceArea& a) {
-  if (GEOSisEmpty_r(h, poly) == 1) return;
-  model::Polygon p;
-  p.rings.push_back(ring_to_lonlat(h, GEOSGetExteriorRing_r(h, poly), proj));
-  const int holes = GEOSGetNumInteriorRings_r(h, poly);
-  for (int i = 0; i < holes; ++i) p.rings.push_back(ring_to_lonlat(h, GEOSGetInteriorRingN_r(h, poly, i), proj));
-  double m2 = geo::geodesic_ring_area_m2(p.rings[0]);
-  for (std::size_t r = 1; r < p.rings.size(); ++r) m2 -= geo::geodesic_ring_area_m2(p.rings[r]);
-  a.area_km2 += m2 / 1e6;
-  a.geometry.push_back(std::move(p));
+bool inside(const std::vector<Corner>& r, double x, double y) {
+  bool in = false;
+  for (std::size_t k = 0, m = r.size() - 1; k < r.size(); m = k++) {
+    const double xi = static_cast<double>(r[k].first), yi = static_cast<double>(r[k].second);
+    const double xj = static_cast<double>(r[m].first), yj = static_cast<double>(r[m].second);
+    if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+  }
+  return in;
+}
+
+// Polygons (in grid corners) of a set of cells: boundary edges run with the
+// region on their left, and at a corner shared by two diagonal cells the
+// trace turns left, so every ring is simple. Counter-clockwise rings are
+// shells, clockwise ones holes.
+std::vector<std::vector<std::vector<Corner>>> trace(std::vector<Cell> cells) {
+  auto key = [](std::int64_t i, std::int64_t j) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(i)) << 32) | static_cast<std::uint64_t>(static_cast<std::uint32_t>(j));
+  };
+  std::unordered_map<std::uint64_t, bool> in;
+  in.reserve(cells.size() * 2);
+  for (const Cell& c : cells) in[key(c.i, c.j)] = true;
+  auto has = [&](std::int64_t i, std::int64_t j) { return in.count(key(i, j)) > 0; };
+  // Fill every pinch (two cells touching only at a corner) with a side cell,
+  // so that each corner starts at most one boundary edge and rings are simple.
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    const Cell c = cells[k];
+    for (const std::int64_t dj : {-1, 1}) {
+      if (has(c.i + 1, c.j + dj) && !has(c.i + 1, c.j) && !has(c.i, c.j + dj)) {
+        in[key(c.i + 1, c.j)] = true;
+        cells.push_back({c.i + 1, c.j});  // checked in turn: the loop runs to the new end
+      }
+    }
+  }
+  auto ckey = [&](const Corner& c) { return key(c.first, c.second); };
+  std::unordered_map<std::uint64_t, Corner> next;
+  next.reserve(cells.size() * 2);
+  std::vector<Corner> starts;
+  auto edge = [&](Corner a, Corner b) {
+    next[ckey(a)] = b;
+    starts.push_back(a);
+  };
+  for (const Cell& c : cells) {
+    const std::int64_t i = c.i, j = c.j;
+    if (!has(i, j - 1)) edge({i, j}, {i + 1, j});
+    if (!has(i + 1, j)) edge({i + 1, j}, {i + 1, j + 1});
+    if (!has(i, j + 1)) edge({i + 1, j + 1}, {i, j + 1});
+    if (!has(i - 1, j)) edge({i, j + 1}, {i, j});
+  }
+  std::vector<std::vector<Corner>> rings;
+  for (const Corner& s0 : starts) {
+    auto it = next.find(ckey(s0));
+    if (it == next.end()) continue;  // already on a traced ring
+    std::vector<Corner> ring{s0};
+    Corner cur = it->second;
+    next.erase(it);
+    while (!(cur == s0)) {
+      ring.push_back(cur);
+      auto nx = next.find(ckey(cur));
+      if (nx == next.end()) break;
+      cur = nx->second;
+      next.erase(nx);
+    }
+    ring.push_back(s0);
+    // Drop corners where the boundary runs straight on.
+    std::vector<Corner> simple;
+    for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
+      const Corner& a = k == 0 ? ring[ring.size() - 2] : ring[k - 1];
+      const Corner& b = ring[k];
+      const Corner& c = ring[k + 1];
+      if ((b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first) != 0) simple.push_back(b);
+    }
+    if (simple.size() < 3) continue;
+    simple.push_back(simple.front());
+    rings.push_back(std::move(simple));
+  }
+  std::vector<std::vector<std::vector<Corner>>> polys;
+  std::vector<double> shell_area;
+  std::vector<std::array<std::int64_t, 4>> box;  // min i, min j, max i, max j of each shell
+  std::vector<std::size_t> holes;
+  for (std::size_t r = 0; r < rings.size(); ++r) {
+    const double a = signed_area(rings[r]);
+    if (a > 0) {
+      std::array<std::int64_t, 4> b{rings[r][0].first, rings[r][0].second, rings[r][0].first, rings[r][0].second};
+      for (const Corner& c : rings[r]) {
+        b[0] = std::min(b[0], c.first);
+        b[1] = std::min(b[1], c.second);
+        b[2] = std::max(b[2], c.first);
+        b[3] = std::max(b[3], c.second);
+      }
+      polys.push_back({rings[r]});
+      shell_area.push_back(a);
+      box.push_back(b);
+    } else {
+      holes.push_back(r);
+    }
+  }
+  for (const std::size_t h : holes) {
+    // The cell left of the hole's first edge is in the region, so its centre
+    // lies inside the shell that holds the hole. A road grid makes a hole of
+    // every block, so shells are screened by their boxes first.
+    const Corner a = rings[h][0], b = rings[h][1];
+    const double dx = static_cast<double>(b.first - a.first), dy = static_cast<double>(b.second - a.second);
+    const double len = std::sqrt(dx * dx + dy * dy);
+    const double mx = static_cast<double>(a.first) + 0.5 * dx / len - 0.5 * dy / len;
+    const double my = static_cast<double>(a.second) + 0.5 * dy / len + 0.5 * dx / len;
+    std::size_t best = polys.size();
+    for (std::size_t p = 0; p < polys.size(); ++p) {
+      if (mx < static_cast<double>(box[p][0]) || my < static_cast<double>(box[p][1]) ||
+          mx > static_cast<double>(box[p][2]) || my > static_cast<double>(box[p][3]))
+        continue;
+      if (best != polys.size() && shell_area[p] >= shell_area[best]) continue;
+      if (polys.size() == 1 || inside(polys[p][0], mx, my)) best = p;
+    }
+    if (best < polys.size()) polys[best].push_back(rings[h]);
+  }
+  return polys;
 }
 
 }  // namespace
@@ -68,105 +163,128 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
                                        const std::vector<FacilityResult>& facilities, const CoverageOptions& o,
                                        model::Tier tier) {
   const auto& L = pass.labels;
-  std::vector<double> band_s;
-  for (const double b : o.bands_min) band_s.push_back(b * 60.0);
-  std::vector<Stretch> st;
-  const auto add = [&](std::size_t owner, std::uint32_t piece, double start_cost, double t_piece, bool forward) {
-    const network::EdgePiece& pc = s.piece(piece);
-    for (std::uint32_t b = 0; b < band_s.size(); ++b) {
-      if (!(start_cost <= band_s[b])) continue;
-      const double frac = t_piece > 0.0 ? std::min(1.0, (band_s[b] - start_cost) / t_piece) : 1.0;
-      if (forward) st.push_back({owner, b, piece, 0.0, frac * pc.length_m});
-      else st.push_back({owner, b, piece, (1.0 - frac) * pc.length_m, pc.length_m});
-    }
+  const double cell = o.area_cell_m;
+  const double max_s = o.bands_min.back() * 60.0;
+  const double inf = std::numeric_limits<double>::infinity();
+  // Grid origin: any fixed point works; the first node keeps indices small.
+  const XY origin = g.node_count() ? g.xy(VertexId(0)) : XY{};
+  auto cell_of = [&](XY p) {
+    return Cell{static_cast<std::int64_t>(std::floor((p.x - origin.x) / cell)),
+                static_cast<std::int64_t>(std::floor((p.y - origin.y) / cell))};
   };
-  // Stretches entered from a reached end node, in the direction the road allows.
+  auto key = [](Cell c) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.i + (1 << 30))) << 32) |
+           static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.j + (1 << 30)));
+  };
+  std::vector<Sample> samples;
+  std::vector<std::pair<double, std::size_t>> own;  // per piece: facilities attached to it
+  // Road length reached per owner and band, to a third of a cell.
+  std::map<std::pair<std::size_t, std::size_t>, double> road_m;
   for (std::uint32_t i = 0; i < s.piece_count(); ++i) {
     const network::EdgePiece& pc = s.piece(i);
-    if (pc.forward_arc.valid() && L.reached(pc.from))
-      add(pass.owner[L.source[pc.from.value()]], i, L.cost[pc.from.value()], g.time_s(pc.forward_arc), true);
-    if (pc.backward_arc.valid() && L.reached(pc.to))
-      add(pass.owner[L.source[pc.to.value()]], i, L.cost[pc.to.value()], g.time_s(pc.backward_arc), false);
-  }
-  // And the facility's own piece, from its attachment point both ways.
-  for (const auto& [piece, slot] : pass.on_piece) {
-    const Attachment& at = facilities[slot].at;
-    const network::EdgePiece& pc = s.piece(piece);
-    const double access = network::access_seconds(at.snap_m, o.access_kmh);
-    for (std::uint32_t b = 0; b < band_s.size(); ++b) {
-      const double left = band_s[b] - access;
-      if (!(left >= 0.0)) continue;
-      if (pc.forward_arc.valid()) {
-        const double t = g.time_s(pc.forward_arc);
-        const double reach = t > 0.0 ? left / t * pc.length_m : pc.length_m;
-        st.push_back({slot, b, piece, at.along_m, std::min(pc.length_m, at.along_m + reach)});
+    const bool f = pc.forward_arc.valid() && L.reached(pc.from), b = pc.backward_arc.valid() && L.reached(pc.to);
+    const double cf = f ? L.cost[pc.from.value()] : inf, cb = b ? L.cost[pc.to.value()] : inf;
+    const double tf = f ? g.time_s(pc.forward_arc) : 0.0, tb = b ? g.time_s(pc.backward_arc) : 0.0;
+    const std::size_t of = f ? pass.owner[L.source[pc.from.value()]] : kNone;
+    const std::size_t ob = b ? pass.owner[L.source[pc.to.value()]] : kNone;
+    own.clear();
+    const auto range = pass.on_piece.equal_range(i);
+    for (auto it = range.first; it != range.second; ++it) own.push_back({facilities[it->second].at.along_m, it->second});
+    if (!(cf <= max_s) && !(cb <= max_s) && own.empty()) continue;
+    // The cheapest arrival at distance d along the piece, and its owner.
+    auto at = [&](double d) {
+      const double len = pc.length_m > 0.0 ? pc.length_m : 1.0;
+      double c = inf;
+      std::size_t w = kNone;
+      if (f && cf + d / len * tf < c) c = cf + d / len * tf, w = of;
+      if (b && cb + (pc.length_m - d) / len * tb < c) c = cb + (pc.length_m - d) / len * tb, w = ob;
+      for (const auto& [along, slot] : own) {
+        const double cc = network::access_seconds(facilities[slot].at.snap_m, o.access_kmh) +
+                          network::along_piece_cost(s, g, i, along, d, network::Metric::time_s);
+        if (cc < c) c = cc, w = slot;
       }
-      if (pc.backward_arc.valid()) {
-        const double t = g.time_s(pc.backward_arc);
-        const double reach = t > 0.0 ? left / t * pc.length_m : pc.length_m;
-        st.push_back({slot, b, piece, std::max(0.0, at.along_m - reach), at.along_m});
+      return std::pair<double, std::size_t>{c, w};
+    };
+    const std::vector<XY> line = s.piece_line_xy(i);
+    // Sample every third of a cell along the line; a step into a diagonal
+    // cell also marks a side cell so that corridors stay edge-connected.
+    const double step = cell / 3.0;
+    double d0 = 0.0;
+    bool have_prev = false;
+    Cell prev{};
+    for (std::size_t k = 0; k + 1 < line.size(); ++k) {
+      const double ex = line[k + 1].x - line[k].x, ey = line[k + 1].y - line[k].y;
+      const double seg = std::sqrt(ex * ex + ey * ey);
+      const int n = std::max(1, static_cast<int>(std::ceil(seg / step)));
+      for (int q = (k == 0 ? 0 : 1); q <= n; ++q) {
+        const double t = static_cast<double>(q) / n;
+        const XY p{line[k].x + t * (line[k + 1].x - line[k].x), line[k].y + t * (line[k + 1].y - line[k].y)};
+        // Planar distance along stands in for the geodesic one within a piece.
+        const double d = std::min(pc.length_m, (d0 + t * seg) * (pc.length_m > 0 ? 1.0 : 0.0));
+        const auto [c, w] = at(d);
+        const Cell cl = cell_of(p);
+        if (q > 0) {
+          // Road length by the cost at the middle of each step.
+          const auto [cm, wm] = at(std::min(pc.length_m, d0 + (q - 0.5) / n * seg));
+          for (std::size_t bnd = 0; bnd < o.bands_min.size(); ++bnd)
+            if (wm != kNone && cm <= o.bands_min[bnd] * 60.0) road_m[{wm, bnd}] += seg / n;
+        }
+        if (c <= max_s && w != kNone) {
+          samples.push_back({key(cl), w, c});
+          if (have_prev && prev.i != cl.i && prev.j != cl.j) samples.push_back({key(Cell{prev.i, cl.j}), w, c});
+        }
+        prev = cl;
+        have_prev = true;
       }
+      d0 += seg;
     }
   }
-  std::sort(st.begin(), st.end(), [](const Stretch& a, const Stretch& b) {
-    if (a.owner != b.owner) return a.owner < b.owner;
-    if (a.band != b.band) return a.band < b.band;
-    if (a.piece != b.piece) return a.piece < b.piece;
-    return a.from_m < b.from_m;
+  // One owner per cell: the one arriving first.
+  std::sort(samples.begin(), samples.end(), [](const Sample& a, const Sample& b) {
+    return a.key != b.key ? a.key < b.key : a.cost < b.cost;
   });
-  // Merge overlapping stretches of one piece (a facility's own piece is
-  // reached both from its attachment point and from the end nodes).
-  {
-    std::size_t w = 0;
-    for (std::size_t i = 0; i < st.size(); ++i) {
-      if (w > 0 && st[w - 1].owner == st[i].owner && st[w - 1].band == st[i].band && st[w - 1].piece == st[i].piece &&
-          st[i].from_m <= st[w - 1].to_m) {
-        st[w - 1].to_m = std::max(st[w - 1].to_m, st[i].to_m);
-      } else {
-        st[w++] = st[i];
-      }
-    }
-    st.resize(w);
-  }
+  std::vector<Sample> cells;
+  for (const Sample& x : samples)
+    if (cells.empty() || cells.back().key != x.key) cells.push_back(x);
+  std::vector<Sample>().swap(samples);
+  std::sort(cells.begin(), cells.end(), [](const Sample& a, const Sample& b) { return a.owner < b.owner; });
 
-  GeosContext ctx;
-  const GEOSContextHandle_t h = ctx.h;
   std::vector<ServiceArea> out;
-  for (std::size_t i = 0; i < st.size();) {
+  const geo::Projector& proj = s.projector();
+  for (std::size_t i = 0; i < cells.size();) {
     std::size_t j = i;
-    ServiceArea area;
-    area.facility = facilities[st[i].owner].facility;
-    area.tier = tier;
-    area.band_min = o.bands_min[st[i].band];
-    std::vector<GEOSGeometry*> lines;
-    for (; j < st.size() && st[j].owner == st[i].owner && st[j].band == st[i].band; ++j) {
-      const Stretch& x = st[j];
-      area.road_km += (x.to_m - x.from_m) / 1000.0;
-      std::vector<XY> pts = s.piece_line_xy(x.piece, x.from_m, x.to_m);
-      if (pts.size() == 1) pts.push_back(pts.front());
-      GEOSCoordSequence* cs = GEOSCoordSeq_create_r(h, static_cast<unsigned int>(pts.size()), 2);
-      for (std::size_t k = 0; k < pts.size(); ++k)
-        GEOSCoordSeq_setXY_r(h, cs, static_cast<unsigned int>(k), pts[k].x, pts[k].y);
-      if (GEOSGeometry* l = GEOSGeom_createLineString_r(h, cs)) lines.push_back(l);
+    while (j < cells.size() && cells[j].owner == cells[i].owner) ++j;
+    for (std::size_t bnd = 0; bnd < o.bands_min.size(); ++bnd) {
+      const double limit = o.bands_min[bnd] * 60.0;
+      std::vector<Cell> set;
+      for (std::size_t k = i; k < j; ++k)
+        if (cells[k].cost <= limit)
+          set.push_back({static_cast<std::int64_t>(cells[k].key >> 32) - (1 << 30),
+                         static_cast<std::int64_t>(cells[k].key & 0xffffffffu) - (1 << 30)});
+      if (set.empty()) continue;
+      ServiceArea a;
+      a.facility = facilities[cells[i].owner].facility;
+      a.tier = tier;
+      a.band_min = o.bands_min[bnd];
+      const auto it = road_m.find({cells[i].owner, bnd});
+      a.road_km = it == road_m.end() ? 0.0 : it->second / 1000.0;
+      for (const auto& poly : trace(set)) {
+        model::Polygon p;
+        for (const auto& ring : poly) {
+          model::Ring r;
+          r.reserve(ring.size());
+          for (const Corner& c : ring)
+            r.push_back(proj.to_geographic({origin.x + static_cast<double>(c.first) * cell,
+                                            origin.y + static_cast<double>(c.second) * cell}));
+          p.rings.push_back(std::move(r));
+        }
+        double m2 = geo::geodesic_ring_area_m2(p.rings[0]);
+        for (std::size_t r = 1; r < p.rings.size(); ++r) m2 -= geo::geodesic_ring_area_m2(p.rings[r]);
+        a.area_km2 += m2 / 1e6;
+        a.geometry.push_back(std::move(p));
+      }
+      out.push_back(std::move(a));
     }
-    GeomPtr multi(GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines.data(),
-                                              static_cast<unsigned int>(lines.size())),
-                  GeomDeleter{h});
-    if (!multi) throw RunError("service areas: GEOS could not assemble the reached roads");
-    // Simplifying first (by a quarter of the width) removes vertices the
-    // buffer would smooth away anyway, which is most of the buffer's cost.
-    GeomPtr simple(GEOSSimplify_r(h, multi.get(), o.area_width_m / 4.0), GeomDeleter{h});
-    GeomPtr buf(GEOSBufferWithStyle_r(h, simple ? simple.get() : multi.get(), o.area_width_m, 2, GEOSBUF_CAP_ROUND,
-                                      GEOSBUF_JOIN_ROUND, 5.0),
-                GeomDeleter{h});
-    if (!buf) throw RunError("service areas: GEOS could not buffer the reached roads");
-    const int type = GEOSGeomTypeId_r(h, buf.get());
-    if (type == GEOS_POLYGON) add_polygon(h, buf.get(), s.projector(), area);
-    else {
-      const int n = GEOSGetNumGeometries_r(h, buf.get());
-      for (int k = 0; k < n; ++k) add_polygon(h, GEOSGetGeometryN_r(h, buf.get(), k), s.projector(), area);
-    }
-    if (!area.geometry.empty()) out.push_back(std::move(area));
     i = j;
   }
   return out;

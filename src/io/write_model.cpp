@@ -1,5 +1,6 @@
 // The contract's layers as features: schemas and values of model structs.
 #include <algorithm>
+#include <cmath>
 
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/write.hpp"

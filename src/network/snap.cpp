@@ -22,7 +22,10 @@ struct Rep {
   bool used = false;
 };
 
-double hyp(XY a, XY b) { return std::hypot(a.x - b.x, a.y - b.y); }
+double hyp(XY a, XY b) {
+  const double dx = a.x - b.x, dy = a.y - b.y;
+  return std::sqrt(dx * dx + dy * dy);
+}
 
 double weight(const RoadGraph& g, EdgeId a, Metric m) {
   return m == Metric::time_s ? g.time_s(a) : g.length(a).value();
@@ -185,7 +188,8 @@ std::optional<SnapPoint> EdgeSnapper::snap(LonLat p, double max_distance_m) cons
       const double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
       double f = l2 > 0.0 ? ((q.x - a.x) * dx + (q.y - a.y) * dy) / l2 : 0.0;
       f = std::clamp(f, 0.0, 1.0);
-      const double d = std::hypot(a.x + f * dx - q.x, a.y + f * dy - q.y);
+      const double ux = a.x + f * dx - q.x, uy = a.y + f * dy - q.y;
+      const double d = std::sqrt(ux * ux + uy * uy);
       // Ties go to the lower sub-segment so that results do not depend on cell order.
       if (d < best_d || (d == best_d && i < best_sub)) {
         best_d = d;

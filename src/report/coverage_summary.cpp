@@ -73,7 +73,7 @@ json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) 
                   {"outlet_radius_m", o.outlet_radius_m},
                   {"bands_min", o.bands_min},
                   {"service_areas", o.service_areas},
-                  {"area_width_m", o.area_width_m}};
+                  {"area_cell_m", o.area_cell_m}};
   std::size_t linked = 0, on_net = 0;
   for (const auto& f : r.facilities) {
     if (f.tier == model::Tier::village_outlet && f.linked) ++linked;
@@ -166,7 +166,7 @@ std::string coverage_markdown(const model::Dataset& ds, const coverage::Coverage
   std::size_t faster = 0;
   for (const auto& v : r.villages) faster += v.neighbour_faster ? 1 : 0;
   m += std::to_string(faster) + " villages would be reached sooner from a neighbouring township's station; " +
-       std::to_string(r.off_network.size()) + " villages or facilities lie more than " + fixed(o.max_snap_m, 0) +
+       std::to_string(r.off_network.size()) + " points (villages or facilities) lie more than " + fixed(o.max_snap_m, 0) +
        " m from any road (layer off_network).\n";
   return m;
 }

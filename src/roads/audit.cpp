@@ -221,7 +221,7 @@ AuditResult audit(const model::Dataset& ds, const AuditOptions& o) {
         usable[i] = true;
         for (const auto& part : rd.geometry) s.measured_m += geo::geodesic_length(part).value();
         s.midpoint = halfway(rd.geometry, s.measured_m);
-        for (std::size_t k = 0; k < rd.geometry.size(); ++k)
+        for (std::size_t k = 0; k < rd.geometry.size() && s.measured_m > 0.0; ++k)
           if (distinct_vertices(rd.geometry[k]) < 2)
             add(i, Severity::warning, "empty_part", "", rd.geometry[k].empty() ? std::nullopt : std::optional(rd.geometry[k][0]),
                 0, "", "part " + std::to_string(k + 1) + " of the geometry has fewer than two distinct vertices");

@@ -765,9 +765,48 @@ class Generator {
     }
     e.line.push_back(nodes_[static_cast<std::size_t>(b)].p);
     e.xy.push_back(pb);
+    // Where the line would leave the city (a concave boundary), it runs
+    // straight instead, and vertices still outside move to the nearest cell
+    // inside, so every road is booked to a county that holds it.
+    if (wiggle > 0)
+      for (std::size_t k = 1; k + 1 < e.line.size(); ++k) {
+        const int c = grid_.cell_at(e.line[k]);
+        if (c < 0 || county_of_cell_[static_cast<std::size_t>(c)] < 0) return make_edge(a, b, cls, 0.0, r);
+      }
+    for (std::size_t k = 1; k + 1 < e.line.size(); ++k) {
+      const int c = grid_.cell_at(e.line[k]);
+      if (c >= 0 && county_of_cell_[static_cast<std::size_t>(c)] >= 0) continue;
+      const int ci = static_cast<int>(std::floor((e.line[k].lon - grid_.lon0) / grid_.d));
+      const int cj = static_cast<int>(std::floor((e.line[k].lat - grid_.lat0) / grid_.d));
+      int best = -1;
+      double best_d = std::numeric_limits<double>::infinity();
+      for (int rad = 1; rad < 40 && best < 0; ++rad)
+        for (int i = ci - rad; i <= ci + rad; ++i)
+          for (int j = cj - rad; j <= cj + rad; ++j) {
+            if (i < 0 || j < 0 || i >= grid_.nx || j >= grid_.ny) continue;
+            const int cc = grid_.cell(i, j);
+            if (county_of_cell_[static_cast<std::size_t>(cc)] < 0) continue;
+            const double dd = dist(xy(grid_.centre(cc)), e.xy[k]);
+            if (dd < best_d) best_d = dd, best = cc;
+          }
+      if (best < 0) continue;
+      e.line[k] = grid_.centre(best);
+      e.xy[k] = xy(e.line[k]);
+    }
     e.length_m = geo::geodesic_length(e.line).value();
     e.county = county_at(e.line[e.line.size() / 2], county_of_node(a));
     return e;
+  }
+
+  // True when the straight line a-b stays inside the city (sampled every 150 m).
+  bool inside_city(XY a, XY b) const {
+    const int n = 1 + static_cast<int>(dist(a, b) / 150.0);
+    for (int q = 0; q <= n; ++q) {
+      const double t = static_cast<double>(q) / n;
+      const int c = grid_.cell_at(frame_.ll({a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}));
+      if (c < 0 || county_of_cell_[static_cast<std::size_t>(c)] < 0) return false;
+    }
+    return true;
   }
 
   std::vector<int> node_county_;
@@ -827,6 +866,12 @@ class Generator {
           ok = false;
           break;
         }
+      }
+      // Links stay inside the city.
+      for (int q = 1; q < 24 && ok; ++q) {
+        const double t = q / 24.0;
+        const int c = grid_.cell_at(frame_.ll({pa.x + (pb.x - pa.x) * t, pa.y + (pb.y - pa.y) * t}));
+        ok = c >= 0 && county_of_cell_[static_cast<std::size_t>(c)] >= 0;
       }
       // Skip links that pass close by another seat: the road would go through it.
       if (ok)
@@ -971,6 +1016,22 @@ class Generator {
       if (used_county[static_cast<std::size_t>(k)] >= county_km[static_cast<std::size_t>(k)] - 0.5 * d) continue;
       used_county[static_cast<std::size_t>(k)] += build_link(a, b, RoadClass::county);
     }
+    // A seat that no link reached (every candidate crossed another link or
+    // left the city) joins the nearest seat of the main network directly.
+    for (std::size_t a = 0; a < ns; ++a) {
+      if (find(static_cast<int>(a)) == find(cseat[0])) continue;
+      int best = -1;
+      double best_d = std::numeric_limits<double>::infinity();
+      for (std::size_t b = 0; b < ns; ++b) {
+        if (find(static_cast<int>(b)) != find(cseat[0])) continue;
+        const XY pa = nodes_[static_cast<std::size_t>(townships_[a].node)].q, pb = nodes_[static_cast<std::size_t>(townships_[b].node)].q;
+        const double d = dist(pa, pb) * (inside_city(pa, pb) ? 1.0 : 10.0);
+        if (d < best_d) best_d = d, best = static_cast<int>(b);
+      }
+      uf[static_cast<std::size_t>(find(static_cast<int>(a)))] = find(best);
+      const int k = townships_[a].county;
+      used_county[static_cast<std::size_t>(k)] += build_link(static_cast<int>(a), best, RoadClass::county);
+    }
     // Within each township: a tree from the seat over its villages. Its trunk
     // (the links that carry the most villages) is township road up to the
     // county's budget; the twigs are village roads.
@@ -998,7 +1059,12 @@ class Generator {
         order.push_back(static_cast<int>(u));
         for (std::size_t i = 0; i < m; ++i) {
           if (in[i]) continue;
-          const double d = dist(nodes_[static_cast<std::size_t>(pts[u])].q, nodes_[static_cast<std::size_t>(pts[i])].q);
+          const XY pu = nodes_[static_cast<std::size_t>(pts[u])].q, pi = nodes_[static_cast<std::size_t>(pts[i])].q;
+          double d = dist(pu, pi);
+          if (d >= best[i]) continue;
+          // A link that would leave the city (across a notch of its
+          // boundary) is taken only when nothing else reaches the village.
+          if (!inside_city(pu, pi)) d = 1e7 + d;
           if (d < best[i]) best[i] = d, parent[i] = static_cast<int>(u);
         }
       }
@@ -1006,7 +1072,7 @@ class Generator {
       for (std::size_t i = order.size(); i-- > 1;) size[static_cast<std::size_t>(parent[static_cast<std::size_t>(order[i])])] += size[static_cast<std::size_t>(order[i])];
       for (std::size_t i = 1; i < m; ++i)
         tree[static_cast<std::size_t>(tw.county)].push_back(
-            {size[i], best[i], pts[static_cast<std::size_t>(parent[i])], pts[i], tw.county});
+            {size[i], best[i] >= 1e7 ? best[i] - 1e7 : best[i], pts[static_cast<std::size_t>(parent[i])], pts[i], tw.county});
     }
     for (std::size_t k = 0; k < n; ++k) {
       auto& te = tree[k];
@@ -1074,7 +1140,7 @@ class Generator {
       const XY end{s.x + std::cos(ang) * len / 1.04, s.y + std::sin(ang) * len / 1.04};
       const LonLat pe = frame_.ll(end);
       const int c = grid_.cell_at(pe);
-      if (c < 0 || township_of_cell_[static_cast<std::size_t>(c)] != township) return -1;
+      if (c < 0 || township_of_cell_[static_cast<std::size_t>(c)] != township || !inside_city(s, end)) return -1;
       const int h = add_node(pe, true);
       node_county_.push_back(townships_[static_cast<std::size_t>(township)].county);
       EdgeW e = make_edge(from, h, RoadClass::village, 0.06, r);
@@ -1130,6 +1196,40 @@ class Generator {
           break;
         }
       }
+    }
+    // Two roads leaving a node in almost the same direction would run along
+    // each other (a double count to the roads audit): the later one bends away.
+    {
+      std::vector<std::vector<std::pair<int, bool>>> at(nodes_.size());
+      for (std::size_t e = 0; e < edges_.size(); ++e) {
+        at[static_cast<std::size_t>(edges_[e].a)].push_back({static_cast<int>(e), true});
+        at[static_cast<std::size_t>(edges_[e].b)].push_back({static_cast<int>(e), false});
+      }
+      auto dir = [&](int e, bool from_a) {
+        const auto& x = edges_[static_cast<std::size_t>(e)].xy;
+        const XY o = from_a ? x[0] : x[x.size() - 1], nx = from_a ? x[1] : x[x.size() - 2];
+        const double l = dist(o, nx);
+        return XY{(nx.x - o.x) / l, (nx.y - o.y) / l};
+      };
+      // Repeated: a bend can bring a road close to a third one.
+      for (int round = 0; round < 4; ++round)
+      for (const auto& list : at)
+        for (std::size_t i = 0; i < list.size(); ++i)
+          for (std::size_t j = i + 1; j < list.size(); ++j) {
+            const XY u = dir(list[i].first, list[i].second), v = dir(list[j].first, list[j].second);
+            if (u.x * v.x + u.y * v.y < 0.9986) continue;  // more than 3 degrees apart
+            EdgeW& e = edges_[static_cast<std::size_t>(list[j].first)];
+            if (e.xy.size() < 3) continue;
+            const std::size_t k = list[j].second ? 1 : e.xy.size() - 2;
+            const double side = (u.x * v.y - u.y * v.x) >= 0 ? 1.0 : -1.0;
+            const XY q{e.xy[k].x - v.y * 30.0 * side, e.xy[k].y + v.x * 30.0 * side};
+            const LonLat p = frame_.ll(q);
+            const int c = grid_.cell_at(p);
+            if (c < 0 || county_of_cell_[static_cast<std::size_t>(c)] < 0) continue;
+            e.xy[k] = q;
+            e.line[k] = p;
+            e.length_m = geo::geodesic_length(e.line).value();
+          }
     }
     // Edge counties by midpoint.
     for (auto& e : edges_) e.county = county_at(e.line[e.line.size() / 2], county_of_node(e.a));
@@ -1218,7 +1318,10 @@ class Generator {
       for (std::size_t k = 1; k + 1 < e.line.size(); ++k) {
         acc += seglen[k];
         left -= seglen[k];
-        if (acc >= target && left >= 300) {
+        // Also cut where the road passes into another county, so that each
+        // segment lies clearly in the county it is booked to.
+        const bool border = county_at(e.line[k], -1) != county_at(e.line[k + 1], -1) && acc >= 150 && left >= 150;
+        if ((acc >= target && left >= 300) || border) {
           cuts.push_back(k);
           acc = 0;
         }
@@ -1231,7 +1334,22 @@ class Generator {
                                                e.line.begin() + static_cast<long>(cuts[c + 1]) + 1));
         const auto& ls = s.geometry.front();
         const LonLat mid = ls[ls.size() / 2];
-        const int county = county_at(mid, e.county);
+        // The county holding most of the segment's length.
+        std::map<int, double> share;
+        for (std::size_t k = 0; k + 1 < ls.size(); ++k) {
+          const double len = dist(xy(ls[k]), xy(ls[k + 1]));
+          const int parts = 1 + static_cast<int>(len / 5.0);
+          for (int q = 0; q < parts; ++q) {
+            const double t = (q + 0.5) / parts;
+            const LonLat m{ls[k].lon + (ls[k + 1].lon - ls[k].lon) * t, ls[k].lat + (ls[k + 1].lat - ls[k].lat) * t};
+            share[county_at(m, -1)] += len / parts;
+          }
+        }
+        share.erase(-1);  // outside the city: booked nowhere
+        int county = e.county;
+        double most = -1;
+        for (const auto& [kc, len] : share)
+          if (len > most) most = len, county = kc;
         const int cell = grid_.cell_at(mid);
         const bool mountain = cell >= 0 && mountain_[static_cast<std::size_t>(cell)] != 0;
         s.id = next_road_id(county);
@@ -1307,8 +1425,9 @@ class Generator {
       auto& s = roads[i];
       if (s.program == model::Program::none || edges_used.count(seg_info_[i].edge)) continue;
       const double measured = geo::geodesic_length(s.geometry.front()).value() / 1000.0;
-      if (measured < 0.3) continue;
-      const double f = (r.chance(0.5) ? 1 : -1) * r.uniform(0.05, 0.12);
+      // Off by more than both of the roads audit's tolerances (2 %, 50 m).
+      if (measured < 0.7) continue;
+      const double f = (r.chance(0.5) ? 1 : -1) * r.uniform(0.09, 0.15);
       s.declared_km = std::round(measured * (1 + f) * 1000) / 1000;
       edges_used.insert(seg_info_[i].edge);
       ++planted;
@@ -1317,8 +1436,9 @@ class Generator {
                                 {"measured_km", std::round(measured * 1000) / 1000},
                                 {"difference_pct", std::round((*s.declared_km / measured - 1) * 1000) / 10}}});
     }
-    // Gaps: a village road's end pulled back 10-13 m from the node where it
-    // should meet two or more other roads.
+    // Gaps: the start of a branch to a hamlet pulled back 10-13 m from the
+    // node where it should meet two or more other roads. Only the branch (no
+    // programme road) is cut off, so the gap is the one thing to find.
     std::vector<std::vector<std::size_t>> at_node(nodes_.size());
     for (std::size_t i = 0; i < roads.size(); ++i) {
       if (seg_info_[i].node_a >= 0) at_node[static_cast<std::size_t>(seg_info_[i].node_a)].push_back(i);
@@ -1329,17 +1449,18 @@ class Generator {
       if (planted == 4) break;
       auto& s = roads[i];
       const SegInfo si = seg_info_[i];
-      if (s.road_class != RoadClass::village || s.program != model::Program::none || s.oneway != model::Oneway::no ||
-          edges_used.count(si.edge) || si.node_b < 0)
+      const EdgeW& ed = edges_[static_cast<std::size_t>(si.edge)];
+      if (!ed.spur || ed.program != model::Program::none || s.oneway != model::Oneway::no ||
+          edges_used.count(si.edge) || si.node_a < 0 || nodes_[static_cast<std::size_t>(ed.b)].degree != 1)
         continue;
-      const auto& meet = at_node[static_cast<std::size_t>(si.node_b)];
+      const auto& meet = at_node[static_cast<std::size_t>(si.node_a)];
       if (meet.size() < 3) continue;
       auto& ls = s.geometry.front();
-      const XY end = xy(ls.back()), before = xy(ls[ls.size() - 2]);
-      const double L = dist(end, before);
+      const XY start = xy(ls.front()), next = xy(ls[1]);
+      const double L = dist(start, next);
       if (L < 80) continue;
       const double cut = r.uniform(10.5, 12.5);
-      const XY ne{end.x + (before.x - end.x) * cut / L, end.y + (before.y - end.y) * cut / L};
+      const XY ne{start.x + (next.x - start.x) * cut / L, start.y + (next.y - start.y) * cut / L};
       const LonLat pe = frame_.ll(ne);
       // The gap as the roads audit will see it: the distance to the nearest
       // other road.
@@ -1359,13 +1480,13 @@ class Generator {
         }
       }
       if (gap < 8.5 || gap > 14.5) continue;
-      ls.back() = pe;
+      ls.front() = pe;
       edges_used.insert(si.edge);
       ++planted;
       std::sort(ids.begin(), ids.end());
       tile_.defects.push_back({"gap", "roads", s.id, "roads",
-                               {{"end", "end"},
-                                {"gap_m", std::round(geo::geodesic_distance(pe, nodes_[static_cast<std::size_t>(si.node_b)].p).value() * 10) / 10},
+                               {{"end", "start"},
+                                {"gap_m", std::round(geo::geodesic_distance(pe, nodes_[static_cast<std::size_t>(si.node_a)].p).value() * 10) / 10},
                                 {"should_meet", ids}}});
     }
     // Duplicated segments: an exact copy under another id.

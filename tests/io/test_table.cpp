@@ -92,7 +92,7 @@ void write_table(const fs::path& path, const char* driver, bool raw_gbk) {
   const char* lco[] = {"ENCODING=", nullptr};
   OGRLayer* layer = ds->CreateLayer("progress", nullptr, wkbNone, raw_gbk ? const_cast<char**>(lco) : nullptr);
   ASSERT_NE(layer, nullptr);
-  OGRFieldDefn code("county_code", OFTString);
+  OGRFieldDefn code("county", OFTString);  // DBF names hold 10 characters
   OGRFieldDefn src("source", OFTString);
   OGRFieldDefn val("value", OFTReal);
   layer->CreateField(&code);
@@ -104,7 +104,7 @@ void write_table(const fs::path& path, const char* driver, bool raw_gbk) {
   for (int i = 0; i < 3; ++i) {
     OGRFeature* f = OGRFeature::CreateFeature(layer->GetLayerDefn());
     if (*codes[i]) {
-      f->SetField("county_code", codes[i]);
+      f->SetField("county", codes[i]);
       f->SetField("source", raw_gbk ? sources_gbk[i] : sources_utf8[i]);
       f->SetField("value", 1300.5 + i);
     }
@@ -129,6 +129,7 @@ TEST(GdalTable, GeoPackage) {
   EXPECT_EQ(t.rows[1].number, 3u);
   EXPECT_EQ(t.where(t.rows[1]), "feature 3");
   EXPECT_EQ(t.rows[0].values[*t.column("source")], "霍邱县报告");
+  EXPECT_EQ(t.rows[0].values[*t.column("county")], "341522");
   EXPECT_DOUBLE_EQ(std::stod(t.rows[0].values[*t.column("value")]), 1300.5);
   EXPECT_THROW(read_table(p.string(), {"", "no_such_layer"}), InputError);
   fs::remove_all(dir);
@@ -145,6 +146,7 @@ TEST(GdalTable, GbkDbfWithoutCodePage) {
   ASSERT_EQ(t.rows.size(), 2u);
   EXPECT_EQ(t.rows[0].values[*t.column("source")], "霍邱县报告");
   EXPECT_EQ(t.rows[1].values[*t.column("source")], "舒城县报告");
+  EXPECT_EQ(t.rows[1].values[*t.column("county")], "341523");
   EXPECT_EQ(read_table(p.string(), {"GBK", ""}).rows[1].values[*t.column("source")], "舒城县报告");
   fs::remove_all(dir);
 }

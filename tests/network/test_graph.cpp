@@ -335,6 +335,13 @@ TEST(Components, NearestPointsToEachComponent) {
   EXPECT_EQ(near[2][1].point, 1u);
   EXPECT_NEAR(near[2][1].distance_m, std::hypot(100.0, 20.0), 0.1);
   EXPECT_TRUE(nearest_points_by_component(g, c, points, projector(), 0)[0].empty());
+  // Asking for more points than there are gives them all, nearest first.
+  const std::vector<LonLat> two{at(700, 5), at(0, 10)};
+  const auto all = nearest_points_by_component(g, c, two, projector(), 10);
+  ASSERT_EQ(all[0].size(), 2u);
+  EXPECT_EQ(all[0][0].point, 1u);
+  EXPECT_EQ(all[0][1].point, 0u);
+  EXPECT_NEAR(all[0][1].distance_m, std::hypot(300.0, 5.0), 0.1);
 }
 
 TEST(Speeds, Defaults) {

@@ -99,7 +99,7 @@ TEST(RoadsAudit, DuplicatesAndOverlapsAreCountedOnce) {
   const auto copy = road("A-copy", {at(0, 0), at(1000, 0), at(2000, 0)});
   // Shares 1500..2000 of A (500 m), digitised the other way and 0.4 m off, then turns north.
   const auto part = road("B", {at(2000, 0.4), at(1500, 0.4), at(1500, 800)});
-  const auto parallel = road("C", {at(0, 10), at(2000, 10)});  // 10 m away: another road
+  const auto parallel = road("C", {at(0, 30), at(2000, 30)});  // 30 m away: another road
   const auto r = roads::audit(dataset({a, copy, part, parallel}), options());
   const auto d = of_kind(r, "duplicate");
   ASSERT_EQ(d.size(), 1u);
@@ -258,4 +258,20 @@ TEST(RoadsAudit, CountyTargetsFile) {
   const auto ok = roads::parse_county_targets("county_code,target_km\n341502,600.5\n341503,700\n", "t.csv");
   EXPECT_DOUBLE_EQ(ok.at("341502"), 600.5);
   EXPECT_DOUBLE_EQ(ok.at("341503"), 700.0);
+}
+
+TEST(RoadsAudit, EndsAreJoinedAsTheGraphJoinsThem) {
+  // M has an interior vertex at 1000 m. T ends exactly on it (a junction the
+  // graph nodes); U ends on M's line between vertices (the graph does not join
+  // it without node_crossings, so it is a gap of 0 m).
+  const auto m = road("M", {at(0, 0), at(1000, 0), at(2000, 0)});
+  const auto t = road("T", {at(1000, 600), at(1000, 0)});
+  const auto u = road("U", {at(1500, 600), at(1500, 0)});
+  const auto r = roads::audit(dataset({m, t, u}), options());
+  const auto g = of_kind(r, "gap");
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0]->segment_id, "U");
+  EXPECT_NEAR(g[0]->value, 0.0, 0.05);  // the chord in the plane bows a centimetre from the parallel
+  EXPECT_TRUE(r.segments[1].in_main_component);
+  EXPECT_FALSE(r.segments[2].in_main_component);
 }

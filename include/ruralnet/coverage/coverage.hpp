@@ -33,7 +33,7 @@ struct CoverageOptions {
   double outlet_radius_m = 3000.0;        // network distance within which an outlet serves a village
   std::vector<double> bands_min{15.0, 30.0, 45.0};  // service-area bands
   bool service_areas = true;
-  double area_width_m = 100.0;            // buffer distance around reached roads (each side)
+  double area_cell_m = 100.0;             // grid cell of the service-area polygons
   bool node_crossings = false;            // the BuildOptions value the graph was built with
   ProgressSettings progress{true};
 };
