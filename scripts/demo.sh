@@ -28,16 +28,24 @@ set -e
 if [ $code -gt 1 ]; then echo "validate could not read the dataset (exit $code)" >&2; exit $code; fi
 head -n 20 "$out/validate.txt"
 
+step "ruralnet coverage (village reach, three tiers, service areas)"
+"$rn" --quiet coverage "$out/luan.gpkg" --out "$out/coverage" --overwrite | tee "$out/coverage.txt" | head -n 25
+
+step "ruralnet roads (the 4,451 km programme audit, as of 2018-12-31)"
+"$rn" --quiet roads "$out/luan.gpkg" --as-of 2018-12-31 --out "$out/roads" --overwrite | tee "$out/roads.txt" | head -n 25
+
 step "ruralnet plan check"
 "$rn" --quiet plan check "$root/data/plans/luan-2018.json" | tee "$out/plan-check.txt"
 
 step "ruralnet quota (quarterly report as of 2018-09-30)"
-"$rn" --quiet quota --plan "$root/data/plans/luan-2018.json" --progress "$out/luan.progress.csv" \
+"$rn" --quiet quota --plan "$root/data/plans/luan-2018.json" --progress "$out/luan.gpkg.progress.csv" \
   --dataset "$out/luan.gpkg" --as-of 2018-09-30 --out "$out/quota-2018Q3" --overwrite >/dev/null
 
 step "results"
 echo "dataset:          $out/luan.gpkg"
 echo "dataset summary:  $out/info.txt ($out/info.json)"
 echo "validation:       $out/validate.txt ($out/validate.json)"
+echo "coverage:         $out/coverage/ (coverage.md, coverage.json, villages.csv, coverage.gpkg)"
+echo "roads audit:      $out/roads/ (report.md, summary.json, segments.csv, findings.csv, roads_audit.gpkg)"
 echo "plan check:       $out/plan-check.txt"
 echo "quarterly report: $out/quota-2018Q3/report.html (and report.md, quota.csv, quota.json)"
