@@ -13,7 +13,7 @@ mkdir -p "$out"
 step() { printf '\n== %s\n' "$*"; }
 
 step "generating the Lu'an demo dataset"
-"$rn" --quiet synth --out "$out/luan.gpkg" --seed 2018 --overwrite
+"$rn" --quiet synth --out "$out/luan.gpkg" --seed 1 --overwrite
 
 step "ruralnet info"
 "$rn" --quiet --run-json "$out/info.run.json" info "$out/luan.gpkg" | tee "$out/info.txt"
