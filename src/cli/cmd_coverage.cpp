@@ -38,17 +38,14 @@ class CoverageCommand final : public Command {
     app.add_option("--bands", o_.bands_min, "service-area bands in minutes (default 15,30,45)")->delimiter(',');
     app.add_option("--area-cell", o_.area_cell_m, "metres, side of the grid cells service areas are drawn with (default 100)");
     app.add_flag("--no-service-areas", no_areas_, "skip the service-area polygons");
-    app.add_option("--snap-tolerance", snap_m_, "metres within which road ends are joined (default 5)");
-    app.add_flag("--node-crossings", node_crossings_, "join roads where they cross without a shared vertex");
-    app.add_option("--speeds", speeds_file_, "CSV of class,speed_kmh overriding the default speed per road class");
+    graph_.declare(app);
   }
 
   void validate() override {
     dataset_.resolve();
-    if (!(snap_m_ >= 0.0 && snap_m_ <= 1000.0))
-      throw UsageError("--snap-tolerance must be between 0 and 1000 metres, got " + fixed(snap_m_, 3));
+    graph_.check();
     o_.service_areas = !no_areas_;
-    o_.node_crossings = node_crossings_;
+    o_.node_crossings = graph_.node_crossings;
     coverage::check_options(o_);
     std::filesystem::path p = std::filesystem::path(out_).lexically_normal();
     if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();  // "out/" names the folder "out"
@@ -61,17 +58,9 @@ class CoverageCommand final : public Command {
     io::check_output_path(dir_, overwrite_);  // before the work, not after it
     const model::Dataset ds = io::read_dataset(dataset_.read, ctx.progress);
     record_dataset(ctx.record, ds);
-    const geo::LocalCrs crs = geo::choose_local_crs(ds.extent());
-    const geo::Projector projector(crs);
-    network::PrepareOptions prep;
-    prep.source = ds.layers.count("roads") ? ds.layers.at("roads").source : ds.path;
-    prep.progress = ctx.progress;
-    const network::SegmentTable table = network::prepare_segments(ds.roads, projector, prep);
-    network::BuildOptions build;
-    build.snap_tolerance_m = snap_m_;
-    build.node_crossings = node_crossings_;
-    if (!speeds_file_.empty()) build.speeds = network::read_speed_table(speeds_file_);
-    const network::BuildResult built = network::build_graph(table, build);
+    const network::DatasetGraph dg = network::build_dataset_graph(ds, graph_.build_options(), ctx.progress);
+    const network::SegmentTable& table = dg.table;
+    const network::BuildResult& built = dg.built;
     coverage::CoverageOptions o = o_;
     o.progress = ctx.progress;
     const coverage::CoverageResult r = coverage::analyse(ds, table, built, o);
@@ -104,9 +93,7 @@ class CoverageCommand final : public Command {
   std::filesystem::path dir_;
   bool overwrite_ = false;
   bool no_areas_ = false;
-  bool node_crossings_ = false;
-  double snap_m_ = 5.0;
-  std::string speeds_file_;
+  GraphArgs graph_;
 };
 
 }  // namespace

@@ -20,15 +20,12 @@ class InfoCommand final : public Command {
     dataset_.declare(app);
     app.add_flag("--json", json_, "print the summary as JSON (schema ruralnet.info/1) instead of tables");
     app.add_flag("--no-graph", no_graph_, "skip building the road graph");
-    app.add_option("--snap-tolerance", snap_m_, "metres within which road ends are joined (default 5)");
-    app.add_flag("--node-crossings", node_crossings_, "join roads where they cross without a shared vertex");
-    app.add_option("--speeds", speeds_file_, "CSV of class,speed_kmh overriding the default speed per road class");
+    graph_.declare(app);
   }
 
   void validate() override {
     dataset_.resolve();
-    if (!(snap_m_ >= 0.0 && snap_m_ <= 1000.0))
-      throw UsageError("--snap-tolerance must be between 0 and 1000 metres, got " + std::to_string(snap_m_));
+    graph_.check();
   }
 
   int run(RunContext& ctx) override {
@@ -37,9 +34,7 @@ class InfoCommand final : public Command {
     inventory::SummaryOptions opt;
     opt.build_graph = !no_graph_;
     opt.progress = ctx.progress;
-    opt.graph.snap_tolerance_m = snap_m_;
-    opt.graph.node_crossings = node_crossings_;
-    if (!speeds_file_.empty()) opt.graph.speeds = network::read_speed_table(speeds_file_);
+    opt.graph = graph_.build_options();
     const inventory::Summary s = inventory::summarize(ds, opt);
     const nlohmann::json j = report::info_json(s);
     ctx.record["info"] = j;
@@ -51,9 +46,7 @@ class InfoCommand final : public Command {
   DatasetArgs dataset_;
   bool json_ = false;
   bool no_graph_ = false;
-  bool node_crossings_ = false;
-  double snap_m_ = 5.0;
-  std::string speeds_file_;
+  GraphArgs graph_;
 };
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "ruralnet/core/progress.hpp"
 #include "ruralnet/io/read.hpp"
+#include "ruralnet/network/build.hpp"
 
 namespace ruralnet::cli {
 
@@ -48,6 +49,19 @@ struct DatasetArgs {
   void declare(CLI::App& app, bool dataset_required = true);
   // Checks and converts the raw values into `read`; no I/O. Throws UsageError.
   void resolve();
+};
+
+// The road-graph options of every command that routes: --snap-tolerance,
+// --node-crossings, --speeds (docs/network.md).
+struct GraphArgs {
+  double snap_tolerance_m = 5.0;
+  bool node_crossings = false;
+  std::string speeds_file;
+  void declare(CLI::App& app);
+  // Checks the values; no I/O. Throws UsageError.
+  void check() const;
+  // Reads the speed table when one is named (throws InputError).
+  network::BuildOptions build_options() const;
 };
 
 // Writes a small JSON summary of a dataset read (layers, counts, CRS) to the record.

@@ -38,15 +38,12 @@ double road_km(const model::RoadSegment& s) {
 const std::string kUnassigned = "unassigned";
 
 GraphSummary summarize_graph(const model::Dataset& ds, const SummaryOptions& options) {
-  const geo::LocalCrs crs = geo::choose_local_crs(ds.extent());
-  const geo::Projector projector(crs);
-  network::PrepareOptions prep;
-  prep.source = ds.layers.count("roads") ? ds.layers.at("roads").source : ds.path;
-  prep.progress = options.progress;
-  const network::SegmentTable table = network::prepare_segments(ds.roads, projector, prep);
   network::BuildOptions build = options.graph;
   build.compute_components = true;
-  const network::BuildResult built = network::build_graph(table, build);
+  const network::DatasetGraph dg = network::build_dataset_graph(ds, build, options.progress);
+  const network::BuildResult& built = dg.built;
+  const geo::LocalCrs& crs = dg.crs;
+  const geo::Projector projector(crs);
 
   GraphSummary g;
   g.nodes = built.node_count();

@@ -277,3 +277,20 @@ BuildResult build_graph(const SegmentTable& input, const BuildOptions& options) 
 }
 
 }  // namespace ruralnet::network
+
+namespace ruralnet::network {
+
+DatasetGraph build_dataset_graph(const model::Dataset& ds, const BuildOptions& options, const ProgressSettings& progress) {
+  DatasetGraph g;
+  g.crs = geo::choose_local_crs(ds.extent());
+  const geo::Projector projector(g.crs);
+  PrepareOptions prep;
+  const auto roads = ds.layers.find("roads");
+  prep.source = roads != ds.layers.end() ? roads->second.source : ds.path;
+  prep.progress = progress;
+  g.table = prepare_segments(ds.roads, projector, prep);
+  g.built = build_graph(g.table, options);
+  return g;
+}
+
+}  // namespace ruralnet::network

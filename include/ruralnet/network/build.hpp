@@ -140,6 +140,18 @@ struct BuildResult {
 // before returning it.
 BuildResult build_graph(const SegmentTable& table, const BuildOptions& options = {});
 
+// A dataset's road graph with what it was built from: the local metric CRS
+// chosen for the dataset's extent, the prepared segments and the graph.
+struct DatasetGraph {
+  geo::LocalCrs crs;
+  SegmentTable table;
+  BuildResult built;
+};
+
+// prepare_segments and build_graph over all of a dataset's roads, in the local
+// metric CRS chosen for the dataset's extent (geo::choose_local_crs).
+DatasetGraph build_dataset_graph(const model::Dataset& ds, const BuildOptions& options, const ProgressSettings& progress);
+
 // Quantum of the coordinate keys used to decide that two vertices are the same
 // point (docs/network.md).
 inline constexpr double kCoordinateQuantumM = 0.001;
