@@ -52,6 +52,8 @@ GraphSummary summarize_graph(const model::Dataset& ds, const SummaryOptions& opt
   g.components = built.components.count();
   g.main_component_share = built.components.main_length_share();
   g.snaps = built.snaps.size();
+  for (const auto& sn : built.snaps)
+    g.snap_list.push_back({dg.table.id[sn.segment_a], dg.table.id[sn.segment_b], sn.distance_m, sn.location_a});
   g.memory_bytes = built.memory_bytes();
   g.snap_tolerance_m = options.graph.snap_tolerance_m;
   g.local_crs = crs.definition() + " (" + crs.name() + ")";

@@ -79,6 +79,13 @@ nlohmann::json info_json(const inventory::Summary& s) {
                   {"snap_tolerance_m", g.snap_tolerance_m},
                   {"memory_bytes", g.memory_bytes},
                   {"local_crs", g.local_crs}};
+    j["graph"]["snap_list"] = nlohmann::json::array();
+    for (const auto& sn : g.snap_list)
+      j["graph"]["snap_list"].push_back({{"road_a", sn.road_a},
+                                         {"road_b", sn.road_b},
+                                         {"distance_m", std::round(sn.distance_m * 1000.0) / 1000.0},
+                                         {"lon", sn.location.lon},
+                                         {"lat", sn.location.lat}});
     j["graph"]["largest_components"] = nlohmann::json::array();
     for (const auto& c : g.largest)
       j["graph"]["largest_components"].push_back({{"nodes", c.nodes},
@@ -134,6 +141,17 @@ std::string info_text(const inventory::Summary& s) {
            fixed(100.0 * g.main_component_share, 1) + "% of road length), " + std::to_string(g.snaps) +
            " endpoint snaps within " + fixed(g.snap_tolerance_m, 1) + " m, " + fixed(static_cast<double>(g.memory_bytes) / 1048576.0, 1) +
            " MiB\n";
+    if (!g.snap_list.empty()) {
+      // Every snap is in --json; the terminal shows the first few.
+      constexpr std::size_t kShown = 20;
+      TextTable snaps({"road", "joined to", ">gap m", "at (lon, lat)"});
+      for (std::size_t i = 0; i < g.snap_list.size() && i < kShown; ++i) {
+        const auto& sn = g.snap_list[i];
+        snaps.add({sn.road_a, sn.road_b, fixed(sn.distance_m, 2), fixed(sn.location.lon, 6) + ", " + fixed(sn.location.lat, 6)});
+      }
+      out += "\nendpoint snaps" + std::string(g.snap_list.size() > kShown ? " (first 20; all with --json)" : "") + ":\n" +
+             snaps.render();
+    }
     if (g.components > 1) {
       TextTable comps({">#", ">nodes", ">edges", ">km", "nearest villages"});
       for (std::size_t i = 0; i < g.largest.size(); ++i)

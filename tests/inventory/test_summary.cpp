@@ -159,3 +159,20 @@ TEST(Inventory, UnknownCountyIsCountedAsUnassigned) {
   EXPECT_EQ(s.counties[1].code, "unassigned");
   EXPECT_NEAR(s.counties[1].roads.total_km, parallel_arc_m(31.08, 0.01) / 1000.0, 1e-6);
 }
+
+TEST(Inventory, EverySnapIsListedWithBothRoadsAndTheGap) {
+  auto ds = tiny();
+  // A new road R4 ends 3.0 m (along the parallel) short of R3's west end: within the 5 m tolerance.
+  const double lat = 31.08;
+  const double three_m_in_deg = 3.0 / (parallel_arc_m(lat, 1.0));
+  ds.roads.push_back(road("R4", model::RoadClass::village, model::Program::none, model::RoadStatus::completed,
+                          {{116.075, lat}, {116.08 - three_m_in_deg, lat}}));
+  const auto s = inventory::summarize(ds, {});
+  ASSERT_TRUE(s.graph);
+  ASSERT_EQ(s.graph->snaps, 1u);
+  ASSERT_EQ(s.graph->snap_list.size(), 1u);
+  const auto& sn = s.graph->snap_list[0];
+  EXPECT_TRUE((sn.road_a == "R3" && sn.road_b == "R4") || (sn.road_a == "R4" && sn.road_b == "R3"));
+  EXPECT_NEAR(sn.distance_m, 3.0, 1e-3);
+  EXPECT_EQ(s.graph->components, 2u);  // R4 joined R3's component
+}

@@ -55,6 +55,13 @@ struct ComponentSummary {
   std::vector<std::string> nearest_villages;  // "code name (distance m)"
 };
 
+// Two road ends closer than the snap tolerance, joined into one node.
+struct SnapSummary {
+  std::string road_a, road_b;  // the roads' own ids
+  double distance_m = 0.0;     // geodesic
+  LonLat location;             // the first road's end
+};
+
 struct GraphSummary {
   std::size_t nodes = 0;
   std::size_t arcs = 0;
@@ -63,6 +70,7 @@ struct GraphSummary {
   double main_component_share = 0.0;  // share of road length in the largest component
   std::vector<ComponentSummary> largest;  // up to SummaryOptions::components_listed, longest first
   std::size_t snaps = 0;
+  std::vector<SnapSummary> snap_list;  // every snap, in build order
   std::size_t memory_bytes = 0;
   double snap_tolerance_m = 0.0;
   std::string local_crs;
