@@ -136,8 +136,13 @@ class Solver {
       const std::size_t L = r.size();
       if (L < 2) break;
       // s: depot, customers, depot.
-      std::vector<int> s(L + 2, 0);
-      std::copy(r.begin(), r.end(), s.begin() + 1);
+      // Built by insertion rather than std::copy into a sized vector: GCC 12
+      // at -O3 reports a false -Warray-bounds on the copy.
+      std::vector<int> s;
+      s.reserve(L + 2);
+      s.push_back(0);
+      s.insert(s.end(), r.begin(), r.end());
+      s.push_back(0);
       std::vector<double> fwd(L + 2, 0.0), bwd(L + 2, 0.0);
       for (std::size_t k = 1; k < L + 2; ++k) {
         fwd[k] = fwd[k - 1] + c(s[k - 1], s[k]);
