@@ -219,54 +219,47 @@ std::optional<SnapPoint> EdgeSnapper::snap(LonLat p, double max_distance_m) cons
   return sp;
 }
 
-std::vector<LonLat> EdgeSnapper::piece_line(std::uint32_t piece, double from_m, double to_m) const {
-  const SegmentTable& t = *table_;
-  const EdgePiece& pc = pieces_.at(piece);
+namespace {
+
+// The part of a piece between two distances along it, in the coordinates of
+// `coords` (lon/lat or projected). Interpolation is linear within one
+// sub-segment: sub-segments are short enough that the difference from the
+// geodesic is far below a metre.
+template <class P, class Lerp>
+std::vector<P> cut_piece(const SegmentTable& t, const EdgePiece& pc, double from_m, double to_m,
+                         const std::vector<P>& coords, Lerp lerp) {
   if (from_m > to_m) std::swap(from_m, to_m);
   const double base = t.cum_length_m[pc.first_vertex];
   from_m = std::clamp(from_m, 0.0, pc.length_m);
   to_m = std::clamp(to_m, 0.0, pc.length_m);
   auto at = [&](double d) {
-    // Linear in degrees within one sub-segment: sub-segments are short enough
-    // that the difference from the geodesic is far below a metre.
     std::uint32_t k = pc.first_vertex;
     while (k + 1 < pc.last_vertex && t.cum_length_m[k + 1] - base < d) ++k;
     const double a = t.cum_length_m[k] - base, b = t.cum_length_m[k + 1] - base;
     const double f = b > a ? std::clamp((d - a) / (b - a), 0.0, 1.0) : 0.0;
-    const LonLat p = t.lonlat[k], q = t.lonlat[k + 1];
-    return LonLat{p.lon + f * (q.lon - p.lon), p.lat + f * (q.lat - p.lat)};
+    return lerp(coords[k], coords[k + 1], f);
   };
-  std::vector<LonLat> line{at(from_m)};
+  std::vector<P> line{at(from_m)};
   for (std::uint32_t k = pc.first_vertex + 1; k < pc.last_vertex; ++k) {
     const double d = t.cum_length_m[k] - base;
-    if (d > from_m && d < to_m) line.push_back(t.lonlat[k]);
+    if (d > from_m && d < to_m) line.push_back(coords[k]);
   }
   line.push_back(at(to_m));
   return line;
 }
 
+}  // namespace
+
+std::vector<LonLat> EdgeSnapper::piece_line(std::uint32_t piece, double from_m, double to_m) const {
+  return cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->lonlat, [](LonLat p, LonLat q, double f) {
+    return LonLat{p.lon + f * (q.lon - p.lon), p.lat + f * (q.lat - p.lat)};
+  });
+}
+
 std::vector<XY> EdgeSnapper::piece_line_xy(std::uint32_t piece, double from_m, double to_m) const {
-  const SegmentTable& t = *table_;
-  const EdgePiece& pc = pieces_.at(piece);
-  if (from_m > to_m) std::swap(from_m, to_m);
-  const double base = t.cum_length_m[pc.first_vertex];
-  from_m = std::clamp(from_m, 0.0, pc.length_m);
-  to_m = std::clamp(to_m, 0.0, pc.length_m);
-  auto at = [&](double d) {
-    std::uint32_t k = pc.first_vertex;
-    while (k + 1 < pc.last_vertex && t.cum_length_m[k + 1] - base < d) ++k;
-    const double a = t.cum_length_m[k] - base, b = t.cum_length_m[k + 1] - base;
-    const double f = b > a ? std::clamp((d - a) / (b - a), 0.0, 1.0) : 0.0;
-    const XY p = t.xy[k], q = t.xy[k + 1];
+  return cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->xy, [](XY p, XY q, double f) {
     return XY{p.x + f * (q.x - p.x), p.y + f * (q.y - p.y)};
-  };
-  std::vector<XY> line{at(from_m)};
-  for (std::uint32_t k = pc.first_vertex + 1; k < pc.last_vertex; ++k) {
-    const double d = t.cum_length_m[k] - base;
-    if (d > from_m && d < to_m) line.push_back(t.xy[k]);
-  }
-  line.push_back(at(to_m));
-  return line;
+  });
 }
 
 std::vector<Source> point_sources(const EdgeSnapper& s, const RoadGraph& g, const SnapPoint& p, Metric metric,

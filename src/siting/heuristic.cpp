@@ -251,6 +251,15 @@ double set_cover_bound(const Prepared& P) {
   return std::max(packing, quota);
 }
 
+
+// Makes `order` the open set of `best`: close the old sites, then open the new.
+void adopt(State& best, const std::vector<int>& order) {
+  const std::vector<int> old = best.order;
+  for (int j : old) best.set_open(j, false);
+  for (int j : old) best.refresh(j);
+  for (int j : order) best.set_open(j, true);
+  for (int j : order) best.refresh(j);
+}
 // Small instances: one swap at a time can stall where quotas and spacing
 // interlock, so the search is restarted with each of the best few single
 // sites forced into the construction, keeping the best local optimum.
@@ -296,12 +305,7 @@ void multi_start(const Instance& in, const Prepared& P, State& best, const Heuri
       best_order = S.order;
     }
   }
-  if (best_order.empty()) return;
-  const std::vector<int> old = best.order;
-  for (int j : old) best.set_open(j, false);
-  for (int j : old) best.refresh(j);
-  for (int j : best_order) best.set_open(j, true);
-  for (int j : best_order) best.refresh(j);
+  if (!best_order.empty()) adopt(best, best_order);
 }
 
 // With a capacity the fast swap pricing ignores the capacity, so small
@@ -373,12 +377,7 @@ void drop_pairs(const Instance& in, const Prepared& P, State& best, const Heuris
         best_order = T.order;
       }
     }
-  if (best_order.empty()) return;
-  const std::vector<int> old = best.order;
-  for (int j : old) best.set_open(j, false);
-  for (int j : old) best.refresh(j);
-  for (int j : best_order) best.set_open(j, true);
-  for (int j : best_order) best.refresh(j);
+  if (!best_order.empty()) adopt(best, best_order);
 }
 
 }  // namespace
