@@ -68,6 +68,7 @@ void record_dataset(nlohmann::json& record, const model::Dataset& ds) {
   auto& j = record["dataset"];
   j["path"] = ds.path;
   j["geographic_crs"] = ds.geographic_crs;
+  j["fingerprint"] = model::fingerprint(ds);
   for (const auto& [name, info] : ds.layers) {
     if (!info.present) continue;
     j["layers"][name] = {{"source", info.source},

@@ -66,6 +66,7 @@ json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) 
   json j;
   j["schema"] = coverage::kSchema;
   j["dataset"] = ds.path;
+  j["dataset_fingerprint"] = model::fingerprint(ds);
   j["local_crs"] = r.local_crs;
   j["options"] = {{"max_snap_m", o.max_snap_m},
                   {"access_kmh", o.access_kmh},

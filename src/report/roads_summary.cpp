@@ -54,6 +54,7 @@ nlohmann::json roads_json(const AuditResult& r, const model::Dataset& ds) {
   nlohmann::json j;
   j["schema"] = "ruralnet.roads/1";
   j["dataset"] = ds.path;
+  j["dataset_fingerprint"] = model::fingerprint(ds);
   j["as_of"] = r.as_of.iso();
   j["local_crs"] = r.local_crs;
   j["options"] = {{"target_km", o.target_km},

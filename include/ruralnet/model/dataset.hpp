@@ -146,4 +146,10 @@ struct Dataset {
   Extent extent() const;
 };
 
+// A short hex digest of what the analyses read from a dataset (codes, names,
+// coordinates, road ids and geometry, facility ids and tiers), written into
+// every analysis output so that a report can refuse to draw outputs of two
+// different datasets together. Independent of the path the data was read from.
+std::string fingerprint(const Dataset& ds);
+
 }  // namespace ruralnet::model
