@@ -67,6 +67,7 @@ class QuotaCommand : public Command {
 
     quota::Issues derived_issues;
     std::vector<quota::DerivedFigure> derived;
+    std::string fingerprint;
     if (!dataset_.empty()) {
       io::ReadOptions ro;
       ro.dataset = dataset_;
@@ -77,6 +78,7 @@ class QuotaCommand : public Command {
                                   std::to_string(ds.read_findings.size()) +
                                       " problem(s) while reading the dataset; map counts may be off (run 'ruralnet validate' to list them)"});
       record_dataset(ctx.record, ds);
+      fingerprint = model::fingerprint(ds);
     }
     if (!derived_.empty()) {
       auto more = quota::load_derived(derived_, plan, derived_issues);
@@ -85,7 +87,7 @@ class QuotaCommand : public Command {
     quota::QuotaResult result = quota::compute_quota(plan, progress, derived, as_of_);
     result.issues.insert(result.issues.begin(), derived_issues.begin(), derived_issues.end());
 
-    const quota::ReportInput in{plan, progress, result, dataset_, derived_};
+    const quota::ReportInput in{plan, progress, result, dataset_, derived_, fingerprint};
     quota::write_report(in, out_, overwrite_);
 
     quota::Issues all = progress.issues;

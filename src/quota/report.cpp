@@ -175,6 +175,8 @@ json quota_json(const ReportInput& in) {
                              {"rows", in.progress.rows},         {"blank_rows", in.progress.blank_rows},
                              {"accepted", in.progress.accepted}, {"excluded", in.progress.excluded}};
   j["inputs"]["dataset"] = in.dataset.empty() ? json(nullptr) : json(in.dataset);
+  j["inputs"]["dataset_fingerprint"] = in.dataset_fingerprint.empty() ? json(nullptr) : json(in.dataset_fingerprint);
+  j["dataset_fingerprint"] = j["inputs"]["dataset_fingerprint"];
   j["inputs"]["derived"] = in.derived_file.empty() ? json(nullptr) : json(in.derived_file);
   j["status_counts"] = {{"county", counts_json(tally(in.result.rows))}, {"city", counts_json(tally(in.result.city_rows))}};
   j["rows"] = json::array();

@@ -26,7 +26,7 @@ struct Fixture {
     progress = read_progress(io::read_table(fixture("progress-basic.csv")), plan, Date(2020, 6, 30));
     result = compute_quota(plan, progress, {}, Date(2020, 6, 30));
   }
-  ReportInput input() const { return {plan, progress, result, "", ""}; }
+  ReportInput input() const { return {plan, progress, result, "", "", ""}; }
 };
 
 std::string slurp(const fs::path& p) {

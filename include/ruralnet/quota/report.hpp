@@ -19,6 +19,7 @@ struct ReportInput {
   const QuotaResult& result;
   std::string dataset;       // the --dataset given, or empty
   std::string derived_file;  // the --derived given, or empty
+  std::string dataset_fingerprint;  // model::fingerprint of the dataset read, or empty
 };
 
 nlohmann::json quota_json(const ReportInput& in);
