@@ -142,23 +142,56 @@ void link_tier(Context& c, const Pass& fast, std::vector<Target>& targets, doubl
       t.path_s = a.cost;
     }
   }
-  for (const auto& [parent, list] : pending) {
-    const auto t0 = std::chrono::steady_clock::now();
-    const Pass one = detail::run_pass(c.snapper, c.g, c.facs, {parent}, network::Metric::time_s, c.o.access_kmh, admin_bound);
+  // The searches are independent: they run on all cores, each worker reusing
+  // one set of labels, and their results are applied in parent order so the
+  // outcome does not depend on the threads.
+  struct Hit {
+    std::size_t target;
+    PassArrival a;
+    model::LineString path;
+  };
+  struct Done {
+    std::vector<Hit> hits;
+    std::size_t settled = 0;
+    double seconds = 0.0;
+  };
+  std::vector<std::pair<std::size_t, const std::vector<std::size_t>*>> jobs;
+  for (const auto& [parent, list] : pending) jobs.emplace_back(parent, &list);
+  std::vector<Done> done(jobs.size());
+  detail::parallel_for(jobs.size(), [&](std::size_t first, std::size_t stride) {
+    detail::ReusablePass rp;
+    for (std::size_t j = first; j < jobs.size(); j += stride) {
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::size_t parent = jobs[j].first;
+      detail::run_pass_into(rp, c.snapper, c.g, c.facs, {parent}, network::Metric::time_s, c.o.access_kmh, admin_bound);
+      for (const std::size_t i : *jobs[j].second) {
+        const Target& t = targets[i];
+        const PassArrival a = detail::arrive(c.snapper, c.g, rp.pass, c.facs, t.at, c.o.access_kmh);
+        if (a.owner == kNone) continue;
+        Hit h{i, a, {}};
+        if (paths) {
+          const FacilityResult& p = c.facs[parent];
+          h.path = detail::link_path(c.snapper, c.g, rp.pass, a, c.ds.facilities[p.facility].location, p.at, t.location, t.at);
+        }
+        done[j].hits.push_back(std::move(h));
+      }
+      done[j].settled = rp.pass.labels.settled;
+      done[j].seconds = seconds_since(t0);
+    }
+  });
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
     ++c.r.admin_searches;
-    for (const std::size_t i : list) {
-      Target& t = targets[i];
-      const PassArrival a = detail::arrive(c.snapper, c.g, one, c.facs, t.at, c.o.access_kmh);
-      if (a.owner == kNone || !(a.cost < t.admin_s)) continue;
-      t.admin = parent;
-      t.admin_s = a.cost;
+    for (Hit& h : done[j].hits) {
+      Target& t = targets[h.target];
+      if (!(h.a.cost < t.admin_s)) continue;
+      t.admin = jobs[j].first;
+      t.admin_s = h.a.cost;
       if (paths) {
-        const FacilityResult& p = c.facs[parent];
-        t.path = detail::link_path(c.snapper, c.g, one, a, c.ds.facilities[p.facility].location, p.at, t.location, t.at);
-        t.path_s = a.cost;
+        t.path = std::move(h.path);
+        t.path_s = h.a.cost;
       }
     }
-    c.r.passes.push_back({name + " administrative", 1, one.labels.settled, seconds_since(t0)});
+    c.r.passes.push_back({name + " administrative", 1, done[j].settled, done[j].seconds});
   }
   for (Target& t : targets)
     if (t.has_admin() && t.admin == kNone) t.admin = t.candidates->front();  // not reached within the bound
@@ -321,8 +354,21 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     return p;
   };
   const double inf = std::numeric_limits<double>::infinity();
-  const Pass station_pass = timed_pass("stations", stations, network::Metric::time_s, inf);
-  const Pass hub_pass = timed_pass("hubs", hubs, network::Metric::time_s, inf);
+  // The two tiers' passes are independent: one core each.
+  Pass station_pass, hub_pass;
+  {
+    PassStats ps[2];
+    detail::parallel_for(2, [&](std::size_t first, std::size_t stride) {
+      for (std::size_t k = first; k < 2; k += stride) {
+        const auto t0 = std::chrono::steady_clock::now();
+        Pass& p = k == 0 ? station_pass : hub_pass;
+        p = detail::run_pass(snapper, g, r.facilities, k == 0 ? stations : hubs, network::Metric::time_s, o.access_kmh, inf);
+        ps[k] = {k == 0 ? "stations" : "hubs", p.owner.size(), p.labels.settled, seconds_since(t0)};
+      }
+    });
+    r.passes.push_back(ps[0]);
+    r.passes.push_back(ps[1]);
+  }
   static const std::vector<std::size_t> kNoParents;
   const auto parents = [](const std::map<std::string, std::vector<std::size_t>>& m, const std::string& code) {
     const auto it = m.find(code);
@@ -459,10 +505,15 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
       oc_of[prefix(code, 6)].push_back(s);
       all_o.push_back(s);
     }
-    for (const auto& [code, list] : vt_of)
-      if (std::find(tcodes.begin(), tcodes.end(), code) == tcodes.end()) tcodes.push_back(code);
-    for (const auto& [code, list] : vc_of)
-      if (std::find(ccodes.begin(), ccodes.end(), code) == ccodes.end()) ccodes.push_back(code);
+    {
+      std::set<std::string> known(tcodes.begin(), tcodes.end());
+      for (const auto& [code, list] : vt_of)
+        if (known.insert(code).second) tcodes.push_back(code);
+      known.clear();
+      known.insert(ccodes.begin(), ccodes.end());
+      for (const auto& [code, list] : vc_of)
+        if (known.insert(code).second) ccodes.push_back(code);
+    }
     const auto area = [&](const std::string& level, const std::string& code, const std::string& name,
                           const std::vector<std::size_t>& vs, const std::vector<std::size_t>& os) {
       AreaMetrics a;
@@ -497,12 +548,22 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   }
 
   if (o.service_areas) {
-    for (const bool hub_tier : {false, true}) {
-      const auto t0 = std::chrono::steady_clock::now();
-      auto a = detail::service_areas(snapper, g, hub_tier ? hub_pass : station_pass, r.facilities, o,
-                                     hub_tier ? model::Tier::county_hub : model::Tier::township_station);
-      r.passes.push_back({hub_tier ? "service areas of hubs" : "service areas of stations", 0, 0, seconds_since(t0)});
-      r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()));
+    // Stations and hubs on a core each.
+    std::vector<ServiceArea> areas[2];
+    double secs[2] = {0.0, 0.0};
+    detail::parallel_for(2, [&](std::size_t first, std::size_t stride) {
+      for (std::size_t k = first; k < 2; k += stride) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const bool hub_tier = k == 1;
+        areas[k] = detail::service_areas(snapper, g, hub_tier ? hub_pass : station_pass, r.facilities, o,
+                                         hub_tier ? model::Tier::county_hub : model::Tier::township_station);
+        secs[k] = seconds_since(t0);
+      }
+    });
+    for (std::size_t k = 0; k < 2; ++k) {
+      r.passes.push_back({k == 1 ? "service areas of hubs" : "service areas of stations", 0, 0, secs[k]});
+      r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(areas[k].begin()),
+                             std::make_move_iterator(areas[k].end()));
     }
   }
   return r;

@@ -2,15 +2,51 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <thread>
 
 #include "ruralnet/geo/geodesic.hpp"
 
 namespace ruralnet::coverage::detail {
 
-Pass run_pass(const network::EdgeSnapper& s, const network::RoadGraph& g, const std::vector<FacilityResult>& facilities,
-              const std::vector<std::size_t>& slots, network::Metric metric, double access_kmh, double max_cost) {
-  Pass p;
+std::size_t worker_count() { return std::max<std::size_t>(1, std::thread::hardware_concurrency()); }
+
+void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn) {
+  const std::size_t k = std::min(n, worker_count());
+  if (k <= 1) {
+    if (n > 0) fn(0, 1);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(k);
+  {
+    std::vector<std::jthread> threads;
+    for (std::size_t t = 1; t < k; ++t)
+      threads.emplace_back([&, t] {
+        try {
+          fn(t, k);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    try {
+      fn(0, k);
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+namespace {
+
+std::vector<network::Source> pass_sources(const network::EdgeSnapper& s, const network::RoadGraph& g,
+                                          const std::vector<FacilityResult>& facilities,
+                                          const std::vector<std::size_t>& slots, network::Metric metric,
+                                          double access_kmh, Pass& p) {
   std::vector<network::Source> sources;
+  p.owner.clear();
+  p.on_piece.clear();
   for (const std::size_t slot : slots) {
     const Attachment& at = facilities[slot].at;
     if (!at.on_network) continue;
@@ -21,12 +57,32 @@ Pass run_pass(const network::EdgeSnapper& s, const network::RoadGraph& g, const 
     }
     p.on_piece.emplace(at.piece, slot);
   }
+  return sources;
+}
+
+}  // namespace
+
+Pass run_pass(const network::EdgeSnapper& s, const network::RoadGraph& g, const std::vector<FacilityResult>& facilities,
+              const std::vector<std::size_t>& slots, network::Metric metric, double access_kmh, double max_cost) {
+  Pass p;
+  const std::vector<network::Source> sources = pass_sources(s, g, facilities, slots, metric, access_kmh, p);
   network::DijkstraOptions o;
   o.metric = metric;
   o.max_cost = max_cost;
   p.max_cost = max_cost;
   p.labels = network::multi_source_dijkstra(g, sources, o);
   return p;
+}
+
+void run_pass_into(ReusablePass& rp, const network::EdgeSnapper& s, const network::RoadGraph& g,
+                   const std::vector<FacilityResult>& facilities, const std::vector<std::size_t>& slots,
+                   network::Metric metric, double access_kmh, double max_cost) {
+  const std::vector<network::Source> sources = pass_sources(s, g, facilities, slots, metric, access_kmh, rp.pass);
+  network::DijkstraOptions o;
+  o.metric = metric;
+  o.max_cost = max_cost;
+  rp.pass.max_cost = max_cost;
+  network::multi_source_dijkstra_into(g, sources, o, rp.pass.labels, rp.touched);
 }
 
 PassArrival arrive(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,

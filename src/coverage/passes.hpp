@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -11,6 +12,14 @@
 #include "ruralnet/network/snap.hpp"
 
 namespace ruralnet::coverage::detail {
+
+// Threads to use: the machine's cores (at least one).
+std::size_t worker_count();
+
+// Runs fn(first, stride) on up to worker_count() threads (first = 0, 1, ...;
+// stride = the number of threads) for n items, and rethrows the first
+// exception a worker threw. With one item or one core it runs inline.
+void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn);
 
 // A search started from several facilities at once (their attachment points).
 struct Pass {
@@ -33,6 +42,16 @@ struct PassArrival {
 Pass run_pass(const network::EdgeSnapper& s, const network::RoadGraph& g, const std::vector<FacilityResult>& facilities,
               const std::vector<std::size_t>& slots, network::Metric metric, double access_kmh, double max_cost);
 
+// One of many bounded searches on a large graph: the labels are kept between
+// searches and only the nodes the last one reached are cleared.
+struct ReusablePass {
+  Pass pass;
+  std::vector<std::uint32_t> touched;
+};
+void run_pass_into(ReusablePass& rp, const network::EdgeSnapper& s, const network::RoadGraph& g,
+                   const std::vector<FacilityResult>& facilities, const std::vector<std::size_t>& slots,
+                   network::Metric metric, double access_kmh, double max_cost);
+
 PassArrival arrive(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,
                    const std::vector<FacilityResult>& facilities, const Attachment& at, double access_kmh);
 
@@ -41,6 +60,12 @@ PassArrival arrive(const network::EdgeSnapper& s, const network::RoadGraph& g, c
 model::LineString link_path(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,
                             const PassArrival& a, LonLat parent_location, const Attachment& parent,
                             LonLat child_location, const Attachment& child);
+
+// Polygons (rings of grid corners; the first ring of each the shell) of a set
+// of grid cells: the service areas' tracing, on a dense grid over the cells'
+// box or (dense = false) with hash maps. Both give the same rings.
+std::vector<std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>>> trace_cells(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& cells, bool dense);
 
 // Service areas of one pass (time metric): per facility and band.
 std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,

@@ -63,12 +63,19 @@ class QuadHeap {
   std::vector<Entry> heap_;
 };
 
-template <class Weight>
-void run(const RoadGraph& g, std::span<const Weight> w, std::span<const Source> sources, double max_cost, PathLabels& L) {
+// Track: the labels come in sized and clear (every node unreached), and each
+// node the search writes is listed in `touched`, so that a bounded search
+// costs what it reaches rather than the size of the graph.
+template <class Weight, bool Track = false>
+void run(const RoadGraph& g, std::span<const Weight> w, std::span<const Source> sources, double max_cost, PathLabels& L,
+         std::vector<std::uint32_t>* touched = nullptr) {
   const std::size_t n = g.node_count();
-  L.cost.assign(n, std::numeric_limits<double>::infinity());
-  L.source.assign(n, kNoSource);
-  L.parent_arc.assign(n, EdgeId::invalid());
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  if constexpr (!Track) {
+    L.cost.assign(n, kInf);
+    L.source.assign(n, kNoSource);
+    L.parent_arc.assign(n, EdgeId::invalid());
+  }
   L.settled = 0;
   QuadHeap heap;
   for (std::size_t i = 0; i < sources.size(); ++i) {
@@ -81,6 +88,8 @@ void run(const RoadGraph& g, std::span<const Weight> w, std::span<const Source> 
                      " (must be finite and >= 0)");
     const std::uint32_t v = s.node.value();
     if (s.start_cost > max_cost || !(s.start_cost < L.cost[v])) continue;
+    if constexpr (Track)
+      if (L.cost[v] == kInf) touched->push_back(v);
     L.cost[v] = s.start_cost;
     L.source[v] = static_cast<std::uint32_t>(i);
     heap.push(s.start_cost, v);
@@ -96,6 +105,8 @@ void run(const RoadGraph& g, std::span<const Weight> w, std::span<const Source> 
       const std::uint32_t v = head[a];
       const double dv = du + static_cast<double>(w[a]);
       if (dv < L.cost[v] && dv <= max_cost) {
+        if constexpr (Track)
+          if (L.cost[v] == kInf) touched->push_back(v);
         L.cost[v] = dv;
         L.source[v] = src;
         L.parent_arc[v] = EdgeId(a);
@@ -115,6 +126,32 @@ PathLabels solve(const RoadGraph& g, std::span<const Source> sources, const Dijk
 }
 
 }  // namespace
+
+void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sources, const DijkstraOptions& o,
+                                PathLabels& labels, std::vector<std::uint32_t>& touched) {
+  if (std::isnan(o.max_cost)) throw RunError("shortest paths: the cost bound is NaN");
+  const std::size_t n = g.node_count();
+  if (labels.cost.size() != n || labels.source.size() != n || labels.parent_arc.size() != n) {
+    labels.cost.assign(n, std::numeric_limits<double>::infinity());
+    labels.source.assign(n, kNoSource);
+    labels.parent_arc.assign(n, EdgeId::invalid());
+  } else {
+    clear_labels(labels, touched);
+  }
+  touched.clear();
+  labels.metric = o.metric;
+  if (o.metric == Metric::time_s) run<float, true>(g, g.times_s(), sources, o.max_cost, labels, &touched);
+  else run<float, true>(g, g.lengths_m(), sources, o.max_cost, labels, &touched);
+}
+
+void clear_labels(PathLabels& labels, std::span<const std::uint32_t> touched) {
+  for (const std::uint32_t v : touched) {
+    labels.cost[v] = std::numeric_limits<double>::infinity();
+    labels.source[v] = kNoSource;
+    labels.parent_arc[v] = EdgeId::invalid();
+  }
+  labels.settled = 0;
+}
 
 PathLabels dijkstra(const RoadGraph& g, VertexId source, const DijkstraOptions& options) {
   const Source s{source, 0.0};

@@ -1,4 +1,7 @@
+#include <algorithm>
 #include <cmath>
+#include <exception>
+#include <thread>
 #include <limits>
 #include <string>
 
@@ -96,22 +99,73 @@ SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, cons
   t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
   t.first_vertex.push_back(static_cast<std::uint32_t>(t.lonlat.size()));
 
-  projector.to_local(t.lonlat, t.xy);
+  // Projection and geodesic lengths, the costly part, on all cores: each
+  // thread takes a run of whole segments (so length_m has one writer per
+  // segment) with its own PROJ transformation (they are not shared between
+  // threads). An error is the first one in input order, as when serial.
+  t.xy.resize(t.lonlat.size());
   t.cum_length_m.resize(t.lonlat.size());
-  for (std::size_t p = 0; p < t.part_count(); ++p) {
-    const std::uint32_t seg = t.part_segment[p];
-    double cum = 0.0;
-    for (std::uint32_t k = t.first_vertex[p]; k < t.first_vertex[p + 1]; ++k) {
-      if (!std::isfinite(t.xy[k].x) || !std::isfinite(t.xy[k].y))
-        throw GeometryError(where(options, roads[seg], ""),
-                            "vertex (" + std::to_string(t.lonlat[k].lon) + ", " + std::to_string(t.lonlat[k].lat) +
-                                ") cannot be projected to " + t.crs.name(),
-                            "check the coordinates and the layer's CRS");
-      if (k > t.first_vertex[p]) cum += geo::geodesic_distance(t.lonlat[k - 1], t.lonlat[k]).value();
-      t.cum_length_m[k] = cum;
+  const std::size_t nparts = t.part_count();
+  const std::size_t workers =
+      nparts < 20000 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  auto chunk = [&](std::size_t w, const geo::Projector& proj) {
+    // Parts [p0, p1) starting at a segment boundary.
+    auto part_bound = [&](std::size_t k) {
+      if (k >= workers) return nparts;
+      return static_cast<std::size_t>(t.first_part[ns * k / workers]);
+    };
+    const std::size_t p0 = part_bound(w), p1 = part_bound(w + 1);
+    if (p0 >= p1) return;
+    const std::size_t v0 = t.first_vertex[p0], v1 = t.first_vertex[p1];
+    {
+      std::vector<LonLat> in;
+      std::vector<XY> out;
+      for (std::size_t b = v0; b < v1; b += 65536) {
+        const std::size_t e = std::min(v1, b + 65536);
+        in.assign(t.lonlat.begin() + static_cast<std::ptrdiff_t>(b), t.lonlat.begin() + static_cast<std::ptrdiff_t>(e));
+        proj.to_local(in, out);
+        std::copy(out.begin(), out.end(), t.xy.begin() + static_cast<std::ptrdiff_t>(b));
+      }
     }
-    t.length_m[seg] += cum;
-    if ((p & 0xFFF) == 0) progress.set(ns + static_cast<std::uint64_t>(seg));
+    for (std::size_t p = p0; p < p1; ++p) {
+      const std::uint32_t seg = t.part_segment[p];
+      double cum = 0.0;
+      for (std::uint32_t k = t.first_vertex[p]; k < t.first_vertex[p + 1]; ++k) {
+        if (!std::isfinite(t.xy[k].x) || !std::isfinite(t.xy[k].y))
+          throw GeometryError(where(options, roads[seg], ""),
+                              "vertex (" + std::to_string(t.lonlat[k].lon) + ", " + std::to_string(t.lonlat[k].lat) +
+                                  ") cannot be projected to " + t.crs.name(),
+                              "check the coordinates and the layer's CRS");
+        if (k > t.first_vertex[p]) cum += geo::geodesic_distance(t.lonlat[k - 1], t.lonlat[k]).value();
+        t.cum_length_m[k] = cum;
+      }
+      t.length_m[seg] += cum;
+      if (w == 0 && (p & 0xFFF) == 0) progress.set(ns + static_cast<std::uint64_t>(seg) * workers);
+    }
+  };
+  if (workers == 1) {
+    chunk(0, projector);
+  } else {
+    std::vector<std::exception_ptr> errors(workers);
+    {
+      std::vector<std::jthread> threads;
+      for (std::size_t w = 1; w < workers; ++w)
+        threads.emplace_back([&, w] {
+          try {
+            const geo::Projector own(projector.crs());
+            chunk(w, own);
+          } catch (...) {
+            errors[w] = std::current_exception();
+          }
+        });
+      try {
+        chunk(0, projector);
+      } catch (...) {
+        errors[0] = std::current_exception();
+      }
+    }
+    for (const auto& e : errors)
+      if (e) std::rethrow_exception(e);
   }
   progress.finish();
   return t;

@@ -293,6 +293,7 @@ SitingInput prepare(const model::Dataset& ds, const network::SegmentTable& table
         continue;
       }
       if (!a.on) in.left_out.push_back({cand_layer, c.id, finite(c.location) ? "beyond_max_snap" : "no_coordinates"});
+      if (finite(c.location)) c.xy = snapper.projector().to_local(c.location);
       in.candidates.push_back(c);
     }
   }
@@ -358,9 +359,7 @@ SitingInput prepare(const model::Dataset& ds, const network::SegmentTable& table
   // Spacing: close pairs from a grid of the candidates, confirmed on the ellipsoid.
   if (o.spacing_m > 0) {
     std::vector<XY> cxy(in.candidates.size());
-    for (std::size_t j = 0; j < cxy.size(); ++j)
-      cxy[j] = finite(in.candidates[j].location) ? snapper.projector().to_local(in.candidates[j].location)
-                                                 : XY{std::numeric_limits<double>::quiet_NaN(), 0.0};
+    for (std::size_t j = 0; j < cxy.size(); ++j) cxy[j] = in.candidates[j].xy;
     // The planar zone stretches lengths by at most 1.4e-4: a slightly larger
     // radius keeps every pair the geodesic test could accept.
     const double r = o.spacing_m * 1.001 + 1.0;

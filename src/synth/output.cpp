@@ -1,6 +1,8 @@
 // Writing the generated tiles: the dataset streamed tile by tile, the progress
 // table beside it as CSV, and the defects manifest as JSON.
 #include <chrono>
+#include <deque>
+#include <future>
 
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/geo/geodesic.hpp"
@@ -99,8 +101,20 @@ SynthSummary write_synthetic(const fs::path& out, const SynthOptions& options, c
     const std::size_t lr = w.add_layer(io::roads_schema());
     const std::size_t lf = w.add_layer(io::facilities_schema());
     Progress bar(progress, "synth: tiles", tiles);
+    // Tiles are independent: the next ones are generated on other threads
+    // while this one is written (two ahead keep both cores busy at the large
+    // scales; the order of the features does not change).
+    std::deque<std::future<Tile>> ahead;
+    std::size_t queued = 0;
+    const auto queue_up = [&] {
+      while (queued < tiles && ahead.size() < 2)
+        ahead.push_back(std::async(std::launch::async, generate_tile, options.seed, options.scale, queued++));
+    };
     for (std::size_t i = 0; i < tiles; ++i) {
-      const Tile t = generate_tile(options.seed, options.scale, i);
+      queue_up();
+      const Tile t = ahead.front().get();
+      ahead.pop_front();
+      queue_up();
       const auto& d = t.data;
       for (const auto& c : d.counties) w.write(lc, io::to_feature(c));
       for (const auto& x : d.townships) w.write(lt, io::to_feature(x, kind));

@@ -135,7 +135,8 @@ struct Stop {
   std::size_t station = kNone;    // dataset facility
   std::vector<std::size_t> villages;
   double parcels_day = 0.0;
-  std::vector<std::string> carriers;  // the demand is split evenly between them
+  std::vector<std::string> carriers;
+  std::vector<double> carrier_parcels_day;  // per carriers[i]: the villages' own split, else an even one
 };
 const char* to_string(Stop::Kind k);
 

@@ -52,6 +52,17 @@ PathLabels multi_source_dijkstra(const RoadGraph& g, std::span<const VertexId> s
 PathLabels multi_source_dijkstra(const RoadGraph& g, std::span<const Source> sources,
                                  const DijkstraOptions& options = {});
 
+// Many bounded searches on a large graph: the search writes into `labels`
+// and lists every node it labelled in `touched`. Labels not sized for the
+// graph are set up first (O(nodes), once); otherwise the nodes listed in
+// `touched` by the previous call are cleared (clear_labels), so each search
+// costs what it reaches, not the size of the graph. Same results and errors
+// as multi_source_dijkstra.
+void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sources, const DijkstraOptions& options,
+                                PathLabels& labels, std::vector<std::uint32_t>& touched);
+// Returns the nodes in `touched` to unreached.
+void clear_labels(PathLabels& labels, std::span<const std::uint32_t> touched);
+
 // The arcs of the path from the source that reached `target` to `target`, in
 // travel order (empty for a source or an unreached node).
 std::vector<EdgeId> path_to(const RoadGraph& g, const PathLabels& labels, VertexId target);
