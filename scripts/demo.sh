@@ -41,6 +41,18 @@ step "ruralnet quota (quarterly report as of 2018-09-30)"
 "$rn" --quiet quota --plan "$root/data/plans/luan-2018.json" --progress "$out/luan.gpkg.progress.csv" \
   --dataset "$out/luan.gpkg" --as-of 2018-09-30 --out "$out/quota-2018Q3" --overwrite >/dev/null
 
+step "ruralnet site (model outlets to the plan's county quotas: provincial, then municipal)"
+"$rn" --quiet site "$out/luan.gpkg" --plan "$root/data/plans/luan-2018.json" --out "$out/site" --overwrite | tee "$out/site.txt"
+"$rn" --quiet site "$out/luan.gpkg" --plan "$root/data/plans/luan-2018.json" --no-fixed --out "$out/site-fresh" --overwrite \
+  | tee "$out/site-fresh.txt"
+
+step "ruralnet frequency (weekly deliveries per village, carriers consolidated per station)"
+"$rn" --quiet frequency "$out/luan.gpkg" --out "$out/frequency" --consolidate --overwrite | tee "$out/frequency.txt"
+
+step "ruralnet report (the map report: opens from disk, no network)"
+"$rn" --quiet report "$out/luan.gpkg" --out "$out/report" --coverage "$out/coverage" --roads "$out/roads" \
+  --quota "$out/quota-2018Q3" --site "$out/site" --frequency "$out/frequency" --overwrite | head -n 1
+
 step "results"
 echo "dataset:          $out/luan.gpkg"
 echo "dataset summary:  $out/info.txt ($out/info.json)"
@@ -49,3 +61,6 @@ echo "coverage:         $out/coverage/ (coverage.md, coverage.json, villages.csv
 echo "roads audit:      $out/roads/ (report.md, summary.json, segments.csv, findings.csv, roads_audit.gpkg)"
 echo "plan check:       $out/plan-check.txt"
 echo "quarterly report: $out/quota-2018Q3/report.html (and report.md, quota.csv, quota.json)"
+echo "model outlets:    $out/site/ (siting.md, siting.json, sites.csv, siting.gpkg); sited afresh: $out/site-fresh/"
+echo "frequency:        $out/frequency/ (frequency.md, frequency.json, villages_frequency.csv, frequency.gpkg)"
+echo "map report:       $out/report/report.html (static maps: $out/report/map-*.svg)"

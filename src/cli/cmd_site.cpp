@@ -182,6 +182,7 @@ class SiteCommand final : public Command {
       levels.push_back({{"level", siting::to_string(l.level)}, {"sites", l.sites}, {"designated", l.designated},
                         {"objective", l.solution.objective}, {"bound", l.solution.bound}, {"gap", l.solution.gap},
                         {"method", l.solution.method}, {"seconds", l.solution.seconds}});
+    if (plan) ctx.record["plan"] = {{"file", plan_}, {"id", plan->id}};
     ctx.record["siting"] = {{"out", dir_.string()},
                             {"levels", levels},
                             {"input", {{"candidates", r.input.candidates.size()},

@@ -252,8 +252,9 @@ std::vector<std::vector<std::vector<Corner>>> trace_dense(std::vector<Cell> cell
 // quadratic through its values at the polygon's west edge, middle and east
 // edge (each the geodesic area of a 1 km square there over its planar area),
 // integrated exactly from the rings' moments. This agrees with the geodesic
-// area of the corners (geod_polygonarea) to about 1e-7 and costs three small
-// geodesic polygons instead of one inverse geodesic per corner.
+// polygon through the corners (geod_polygonarea) to within 3e-5 (the
+// province dataset's 10,521 areas) and costs three small geodesic polygons
+// instead of one inverse geodesic per corner.
 class EllipsoidArea {
  public:
   EllipsoidArea(const geo::Projector& proj) : proj_(proj) {}

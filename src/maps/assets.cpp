@@ -103,6 +103,15 @@ const char* const kReportJs = R"JS(
     L.popup({ maxWidth: 380, maxHeight: 420 }).setLatLng(latlng).setContent(box).openOn(map);
   }
 
+  // Geometries arrive as delta-coded integers of 1e-5 degree (html.cpp).
+  function expand(a) {
+    if (a.length && typeof a[0] === 'number') {
+      var out = [], x = 0, y = 0;
+      for (var k = 0; k + 1 < a.length; k += 2) { x += a[k]; y += a[k + 1]; out.push([x / 1e5, y / 1e5]); }
+      return out;
+    }
+    return a.map(expand);
+  }
   var layers = [];
   var counts = {};
   D.layers.forEach(function (L0) {
@@ -111,6 +120,7 @@ const char* const kReportJs = R"JS(
     for (var i = 0; i < feats.length; i++) {
       var f = feats[i];
       if (!f.geometry) continue;
+      if (f.geometry.d) { f.geometry.coordinates = expand(f.geometry.d); delete f.geometry.d; }
       var layer = L.GeoJSON.geometryToLayer(f, {
         pointToLayer: function (ft, ll) { return L.circleMarker(ll, styleFor(L0, ft.properties || {})); },
         style: function (ft) { return styleFor(L0, ft.properties || {}); }

@@ -1,4 +1,5 @@
 // The self-contained HTML page of `ruralnet report`.
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -29,7 +30,50 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
+// Coordinates as delta-coded integers of 1e-5 degree (about a metre): a
+// position costs a few digits instead of two nine-digit decimals, which keeps
+// a city's roads, service areas and routes within a size that mails and opens
+// well. The page's script expands them back before Leaflet sees them.
+bool is_positions(const nlohmann::json& a) {
+  return a.is_array() && !a.empty() && a[0].is_array() && !a[0].empty() && a[0][0].is_number();
+}
+
+nlohmann::json delta_code(const nlohmann::json& a) {
+  if (!is_positions(a)) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : a) out.push_back(delta_code(e));
+    return out;
+  }
+  nlohmann::json flat = nlohmann::json::array();
+  long long px = 0, py = 0;
+  for (const auto& p : a) {
+    const long long x = std::llround(p[0].get<double>() * 1e5), y = std::llround(p[1].get<double>() * 1e5);
+    flat.push_back(x - px);
+    flat.push_back(y - py);
+    px = x;
+    py = y;
+  }
+  return flat;
+}
+
 }  // namespace
+
+nlohmann::json embedded_layers(const ReportData& data) {
+  nlohmann::json out = data.layers;
+  for (auto& layer : out) {
+    auto it = layer.find("features");
+    if (it == layer.end() || !it->contains("features")) continue;
+    for (auto& f : (*it)["features"]) {
+      auto g = f.find("geometry");
+      if (g == f.end() || !g->is_object() || !g->contains("coordinates") || (*g)["type"] == "Point") continue;
+      (*g)["d"] = delta_code((*g)["coordinates"]);
+      g->erase("coordinates");
+    }
+  }
+  return out;
+}
+
+std::size_t embedded_size(const ReportData& data) { return script_json(embedded_layers(data)).size(); }
 
 Leaflet load_leaflet(const fs::path& web_dir) {
   for (const fs::path& dir : {web_dir / "node_modules" / "leaflet" / "dist", web_dir}) {
@@ -53,7 +97,7 @@ std::string render_html(const ReportData& data, const Leaflet& leaflet) {
                          {"bounds", data.bounds},
                          {"counties", nlohmann::json::array()},
                          {"words", words(lang)},
-                         {"layers", data.layers}};
+                         {"layers", embedded_layers(data)}};
   for (const auto& [code, name] : data.counties) page["counties"].push_back({code, name});
 
   std::string h;

@@ -643,7 +643,17 @@ ReportData build_report_data(const model::Dataset& ds, const std::vector<Analysi
       LayerSpec s = spec("routes", label("layer_routes", lang), "line", false, "frequency");
       s.style = {{"weight", 2.5}, {"opacity", 0.8}, {"color", "#6a3d9a"}};
       s.legend.push_back(legend_entry(s.title, "#6a3d9a", "line", 2.5));
-      d.layers.push_back(make_layer(s, l->collection["features"]));
+      // With --consolidate the GeoPackage also holds each carrier's own routes,
+      // the comparison's baseline; the map draws the plan the figures describe
+      // (the shared one) and leaves the baseline to the GeoPackage.
+      json routes = json::array();
+      for (const auto& f : l->collection["features"]) {
+        const auto& props = f["properties"];
+        const auto it = props.find("plan");
+        if (it != props.end() && it->is_string() && it->get<std::string>() == "separate") continue;
+        routes.push_back(f);
+      }
+      d.layers.push_back(make_layer(s, std::move(routes)));
     }
   }
   if (const auto* si = output(Analysis::site)) {
@@ -760,6 +770,5 @@ ReportData build_report_data(const model::Dataset& ds, const std::vector<Analysi
   return d;
 }
 
-std::size_t embedded_size(const ReportData& data) { return script_json(data.layers).size(); }
 
 }  // namespace ruralnet::maps

@@ -345,7 +345,7 @@ std::string siting_markdown(const model::Dataset& ds, const SitingResult& r) {
            (c.name.empty() ? "" : " " + c.name) + "**" + (c.village_code.empty() ? "" : " (village " + c.village_code + ")") +
            ": ";
       if (s->designated) m += std::string("already designated a ") + siting::to_string(s->level) + " model outlet, kept. ";
-      m += "Serves " + std::to_string(s->villages_covered) + " villages within " + fixed(o.time_min, 0) + " min (" +
+      m += "Serves " + std::to_string(s->villages_covered) + (s->villages_covered == 1 ? " village" : " villages") + " within " + fixed(o.time_min, 0) + " min (" +
            std::to_string(s->poor_villages_covered) + " poor, " + std::to_string(s->flood_villages_covered) +
            " flood-zone; demand " + fixed(s->covered_demand, 0) + ", " + fixed(s->covered_population, 0) + " residents). ";
       if (s->marginal_gain > 0) {
@@ -357,7 +357,7 @@ std::string siting_markdown(const model::Dataset& ds, const SitingResult& r) {
         m += "Adds nothing the sites ranked above it do not already give: chosen to meet the county's quota of " +
              std::to_string(quota) + ".\n";
       } else {
-        m += "\n";
+        m += "Adds nothing the sites ranked above it do not already give.\n";
       }
     }
   }

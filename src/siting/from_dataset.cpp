@@ -94,6 +94,7 @@ void check_options(const SitingOptions& o) {
   positive(o.cutoff_min, "--cutoff (minutes)");
   positive(o.max_snap_m, "--max-snap (metres)");
   positive(o.access_kmh, "--access-speed (km/h)");
+  positive(o.exact_time_limit_s, "--exact-time-limit (seconds)");
   if (!(std::isfinite(o.poor_weight) && o.poor_weight >= 0))
     throw UsageError("--poor-weight must be a number >= 0, got " + fixed(o.poor_weight, 3));
   if (!(std::isfinite(o.flood_weight) && o.flood_weight >= 0))
@@ -331,12 +332,15 @@ SitingInput prepare(const model::Dataset& ds, const network::SegmentTable& table
   dopt.max_cost = cutoff_s;
   {
     Progress prog(o.progress, "travel times from candidates", in.candidates.size());
+    // Labels reused across the searches: each costs what it reaches, not the graph.
+    network::PathLabels labels;
+    std::vector<std::uint32_t> touched;
     for (std::size_t j = 0; j < in.candidates.size(); ++j, prog.advance()) {
       const Candidate& c = in.candidates[j];
       if (!c.on_network) continue;
       const Attach a = attach(c.location);
       const auto sources = network::point_sources(snapper, g, a.sp, network::Metric::time_s, o.access_kmh);
-      const network::PathLabels labels = network::multi_source_dijkstra(g, sources, dopt);
+      network::multi_source_dijkstra_into(g, sources, dopt, labels, touched);
       in.settled_nodes += labels.settled;
       const XY cxy = snapper.projector().to_local(c.location);
       std::vector<std::uint32_t> near = vgrid.within(cxy, radius_m);

@@ -168,10 +168,10 @@ SitingResult solve_levels(const model::Dataset& ds, SitingInput input, const Sit
       if (spec.sites) p = *spec.sites;
     }
     I.sites = p + static_cast<int>(above.size());
-    std::vector<char> fixed(n, 0);
-    for (const int j : I.fixed) fixed[j] = 1;
+    std::vector<char> is_fixed(n, 0);
+    for (const int j : I.fixed) is_fixed[j] = 1;
     for (const auto& [a, b] : in.conflicts) {
-      if (fixed[a] && fixed[b]) waived.insert({a, b});
+      if (is_fixed[a] && is_fixed[b]) waived.insert({a, b});
       else I.conflicts.emplace_back(a, b);
     }
     // A spacing that leaves a county less room than its quota: proven here,
@@ -217,7 +217,7 @@ SitingResult solve_levels(const model::Dataset& ds, SitingInput input, const Sit
         } catch (const RunError& h) {
           // The greedy construction can miss a feasible set where spacing and
           // quotas interlock; on a small instance CBC settles it. (A spacing
-          // that rules a quota out is caught before, by spacing_room.)
+          // that rules a quota out is mostly caught before, by the room check.)
           std::size_t pairs = 0;
           for (const auto& list : I.reach) pairs += list.size();
           ExactOptions eo;
@@ -298,7 +298,7 @@ SitingResult solve_levels(const model::Dataset& ds, SitingInput input, const Sit
       sr.candidate = order[k].first;
       sr.level = spec.level;
       sr.rank = static_cast<int>(k) + 1;
-      sr.designated = fixed[sr.candidate] != 0;
+      sr.designated = is_fixed[sr.candidate] != 0;
       sr.marginal_gain = order[k].second;
       row_of_site[sr.candidate] = R.sites.size();
       R.sites.push_back(sr);
@@ -335,7 +335,7 @@ SitingResult solve_levels(const model::Dataset& ds, SitingInput input, const Sit
     for (const int j : own) {
       CountyStatus& c = cs[in.candidates[j].county_code];
       ++c.chosen;
-      if (fixed[j]) ++c.designated;
+      if (is_fixed[j]) ++c.designated;
     }
     for (std::size_t i = 0; i < in.demand.size(); ++i) {
       const DemandPoint& d = in.demand[i];

@@ -204,3 +204,31 @@ TEST(MapsSvg, ScaleBarFitsAQuarterOfTheMap) {
   const std::string svg = rm::render_svg(d, rm::Analysis::coverage, {});
   EXPECT_NE(svg.find(">2 km</text>"), std::string::npos);
 }
+
+// The page carries line and polygon coordinates as delta-coded integers of
+// 1e-5 degree; the road R1 (116.0, 31.05) -> (116.1, 31.05), simplified to its
+// two ends, is 11600000, 3105000 then +10000, 0.
+TEST(MapsReport, LinesAreEmbeddedAsDeltaCodedIntegers) {
+  const auto ds = tiny_dataset();
+  const rm::ReportData d = rm::build_report_data(ds, {}, rm::Lang::en);
+  rm::Leaflet fake{"/*leaflet*/", "/*css*/", {}};
+  const std::string html = rm::render_html(d, fake);
+  const auto start = html.find("id=\"ruralnet-data\">") + std::string("id=\"ruralnet-data\">").size();
+  const json page = json::parse(html.substr(start, html.find("</script>", start) - start));
+  bool seen_road = false;
+  for (const auto& l : page["layers"]) {
+    for (const auto& f : l["features"]["features"]) {
+      const auto& g = f["geometry"];
+      if (g["type"] == "Point") {
+        EXPECT_TRUE(g.contains("coordinates"));
+        continue;
+      }
+      EXPECT_FALSE(g.contains("coordinates")) << l["id"];
+      if (l["id"] == "roads") {
+        EXPECT_EQ(g["d"], json::parse("[11600000, 3105000, 10000, 0]"));
+        seen_road = true;
+      }
+    }
+  }
+  EXPECT_TRUE(seen_road);
+}

@@ -59,7 +59,11 @@ struct ReportData {
 ReportData build_report_data(const model::Dataset& ds, const std::vector<AnalysisOutput>& outputs, Lang lang,
                              double simplify_deg = 2e-5);
 
-// Bytes the map data takes embedded (the JSON of every layer).
+// The layers as the page embeds them: line and polygon coordinates as
+// delta-coded integers of 1e-5 degree ("d" in place of "coordinates"), which
+// the page's script expands; points as they are.
+nlohmann::json embedded_layers(const ReportData& data);
+// Bytes the map data takes embedded (the JSON of embedded_layers).
 std::size_t embedded_size(const ReportData& data);
 
 // --- Leaflet -------------------------------------------------------------------
