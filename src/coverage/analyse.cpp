@@ -160,10 +160,20 @@ void link_tier(Context& c, const Pass& fast, std::vector<Target>& targets, doubl
   std::vector<Done> done(jobs.size());
   detail::parallel_for(jobs.size(), [&](std::size_t first, std::size_t stride) {
     detail::ReusablePass rp;
+    std::vector<VertexId> ends;
     for (std::size_t j = first; j < jobs.size(); j += stride) {
       const auto t0 = std::chrono::steady_clock::now();
       const std::size_t parent = jobs[j].first;
-      detail::run_pass_into(rp, c.snapper, c.g, c.facs, {parent}, network::Metric::time_s, c.o.access_kmh, admin_bound);
+      // The search may stop once the end nodes of the targets' pieces are
+      // settled: an arrival depends on nothing else.
+      ends.clear();
+      for (const std::size_t i : *jobs[j].second) {
+        const network::EdgePiece& pc = c.snapper.piece(targets[i].at.piece);
+        if (pc.forward_arc.valid()) ends.push_back(pc.from);
+        if (pc.backward_arc.valid()) ends.push_back(pc.to);
+      }
+      detail::run_pass_into(rp, c.snapper, c.g, c.facs, {parent}, network::Metric::time_s, c.o.access_kmh, admin_bound,
+                            ends);
       for (const std::size_t i : *jobs[j].second) {
         const Target& t = targets[i];
         const PassArrival a = detail::arrive(c.snapper, c.g, rp.pass, c.facs, t.at, c.o.access_kmh);

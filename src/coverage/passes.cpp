@@ -76,13 +76,13 @@ Pass run_pass(const network::EdgeSnapper& s, const network::RoadGraph& g, const 
 
 void run_pass_into(ReusablePass& rp, const network::EdgeSnapper& s, const network::RoadGraph& g,
                    const std::vector<FacilityResult>& facilities, const std::vector<std::size_t>& slots,
-                   network::Metric metric, double access_kmh, double max_cost) {
+                   network::Metric metric, double access_kmh, double max_cost, std::span<const VertexId> stop_after) {
   const std::vector<network::Source> sources = pass_sources(s, g, facilities, slots, metric, access_kmh, rp.pass);
   network::DijkstraOptions o;
   o.metric = metric;
   o.max_cost = max_cost;
   rp.pass.max_cost = max_cost;
-  network::multi_source_dijkstra_into(g, sources, o, rp.pass.labels, rp.touched);
+  network::multi_source_dijkstra_into(g, sources, o, rp.pass.labels, rp.touched, stop_after);
 }
 
 PassArrival arrive(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,

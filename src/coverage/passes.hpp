@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -43,14 +44,17 @@ Pass run_pass(const network::EdgeSnapper& s, const network::RoadGraph& g, const 
               const std::vector<std::size_t>& slots, network::Metric metric, double access_kmh, double max_cost);
 
 // One of many bounded searches on a large graph: the labels are kept between
-// searches and only the nodes the last one reached are cleared.
+// searches and only the nodes the last one reached are cleared. With
+// stop_after, the search ends once those nodes are settled (the end nodes of
+// the pieces the search is for: arrivals there are then final).
 struct ReusablePass {
   Pass pass;
   std::vector<std::uint32_t> touched;
 };
 void run_pass_into(ReusablePass& rp, const network::EdgeSnapper& s, const network::RoadGraph& g,
                    const std::vector<FacilityResult>& facilities, const std::vector<std::size_t>& slots,
-                   network::Metric metric, double access_kmh, double max_cost);
+                   network::Metric metric, double access_kmh, double max_cost,
+                   std::span<const VertexId> stop_after = {});
 
 PassArrival arrive(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,
                    const std::vector<FacilityResult>& facilities, const Attachment& at, double access_kmh);

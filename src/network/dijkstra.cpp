@@ -68,7 +68,7 @@ class QuadHeap {
 // costs what it reaches rather than the size of the graph.
 template <class Weight, bool Track = false>
 void run(const RoadGraph& g, std::span<const Weight> w, std::span<const Source> sources, double max_cost, PathLabels& L,
-         std::vector<std::uint32_t>* touched = nullptr) {
+         std::vector<std::uint32_t>* touched = nullptr, std::span<const std::uint32_t> stop_after = {}) {
   const std::size_t n = g.node_count();
   constexpr double kInf = std::numeric_limits<double>::infinity();
   if constexpr (!Track) {
@@ -96,10 +96,15 @@ void run(const RoadGraph& g, std::span<const Weight> w, std::span<const Source> 
   }
   const auto fo = g.first_out();
   const auto head = g.heads();
+  std::size_t waiting = stop_after.size();  // distinct nodes of stop_after not settled yet
   while (!heap.empty()) {
     const auto [du, u] = heap.pop();
     if (du > L.cost[u]) continue;  // stale: u was improved after this push
     ++L.settled;
+    if constexpr (Track) {
+      // Each node is settled once, so each target counts down once.
+      if (waiting > 0 && std::binary_search(stop_after.begin(), stop_after.end(), u) && --waiting == 0) break;
+    }
     const std::uint32_t src = L.source[u];
     for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a) {
       const std::uint32_t v = head[a];
@@ -129,6 +134,12 @@ PathLabels solve(const RoadGraph& g, std::span<const Source> sources, const Dijk
 
 void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sources, const DijkstraOptions& o,
                                 PathLabels& labels, std::vector<std::uint32_t>& touched) {
+  multi_source_dijkstra_into(g, sources, o, labels, touched, {});
+}
+
+void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sources, const DijkstraOptions& o,
+                                PathLabels& labels, std::vector<std::uint32_t>& touched,
+                                std::span<const VertexId> stop_after) {
   if (std::isnan(o.max_cost)) throw RunError("shortest paths: the cost bound is NaN");
   const std::size_t n = g.node_count();
   if (labels.cost.size() != n || labels.source.size() != n || labels.parent_arc.size() != n) {
@@ -140,8 +151,14 @@ void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sour
   }
   touched.clear();
   labels.metric = o.metric;
-  if (o.metric == Metric::time_s) run<float, true>(g, g.times_s(), sources, o.max_cost, labels, &touched);
-  else run<float, true>(g, g.lengths_m(), sources, o.max_cost, labels, &touched);
+  std::vector<std::uint32_t> stop;
+  stop.reserve(stop_after.size());
+  for (const VertexId v : stop_after)
+    if (v.valid() && v.value() < n) stop.push_back(v.value());
+  std::sort(stop.begin(), stop.end());
+  stop.erase(std::unique(stop.begin(), stop.end()), stop.end());
+  if (o.metric == Metric::time_s) run<float, true>(g, g.times_s(), sources, o.max_cost, labels, &touched, stop);
+  else run<float, true>(g, g.lengths_m(), sources, o.max_cost, labels, &touched, stop);
 }
 
 void clear_labels(PathLabels& labels, std::span<const std::uint32_t> touched) {

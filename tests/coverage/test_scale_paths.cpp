@@ -70,6 +70,27 @@ TEST(ReusedLabels, BoundedSearchesMatchFreshOnes) {
   EXPECT_TRUE(std::all_of(work.source.begin(), work.source.end(), [](std::uint32_t x) { return x == network::kNoSource; }));
 }
 
+TEST(ReusedLabels, StopAfterSettlesTheTargetsWithFinalLabels) {
+  const network::RoadGraph g = grid(30);
+  network::PathLabels work;
+  std::vector<std::uint32_t> touched;
+  const network::Source src{VertexId(465), 0.0};
+  const network::PathLabels fresh = network::multi_source_dijkstra(g, std::span<const network::Source>(&src, 1));
+  const std::vector<VertexId> targets{VertexId(470), VertexId(405), VertexId(470)};
+  network::multi_source_dijkstra_into(g, std::span<const network::Source>(&src, 1), {}, work, touched, targets);
+  for (const VertexId t : targets) {
+    EXPECT_EQ(work.cost[t.value()], fresh.cost[t.value()]);
+    EXPECT_EQ(network::path_to(g, work, t), network::path_to(g, fresh, t));
+  }
+  // It stopped early: the far corner was not settled, far fewer nodes were.
+  EXPECT_LT(work.settled, fresh.settled / 4);
+  EXPECT_FALSE(work.cost[899] == fresh.cost[899] && work.reached(VertexId(899)));
+  // The next search clears what this one left, partial labels included.
+  network::multi_source_dijkstra_into(g, std::span<const network::Source>(&src, 1), {}, work, touched);
+  EXPECT_EQ(work.cost, fresh.cost);
+  EXPECT_EQ(work.settled, fresh.settled);
+}
+
 // Shoelace area of a ring of corners, in cells.
 double ring_area(const std::vector<Corner>& r) {
   double a = 0.0;

@@ -60,6 +60,13 @@ PathLabels multi_source_dijkstra(const RoadGraph& g, std::span<const Source> sou
 // as multi_source_dijkstra.
 void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sources, const DijkstraOptions& options,
                                 PathLabels& labels, std::vector<std::uint32_t>& touched);
+// The same, stopping as soon as every node of `stop_after` is settled (its
+// label is then final) or the search runs out: labels of nodes beyond are
+// left unreached or not final. With stop_after empty (or naming no node of
+// the graph) the search runs to the end.
+void multi_source_dijkstra_into(const RoadGraph& g, std::span<const Source> sources, const DijkstraOptions& options,
+                                PathLabels& labels, std::vector<std::uint32_t>& touched,
+                                std::span<const VertexId> stop_after);
 // Returns the nodes in `touched` to unreached.
 void clear_labels(PathLabels& labels, std::span<const std::uint32_t> touched);
 
