@@ -47,10 +47,7 @@ class CoverageCommand final : public Command {
     o_.service_areas = !no_areas_;
     o_.node_crossings = graph_.node_crossings;
     coverage::check_options(o_);
-    std::filesystem::path p = std::filesystem::path(out_).lexically_normal();
-    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();  // "out/" names the folder "out"
-    if (p.empty() || p == ".") throw UsageError("--out must name a new folder, got '" + out_ + "'");
-    dir_ = p;
+    dir_ = output_folder(out_);
   }
 
   int run(RunContext& ctx) override {

@@ -71,10 +71,7 @@ class FrequencyCommand final : public Command {
     o_.coverage.node_crossings = graph_.node_crossings;
     o_.coverage.service_areas = false;
     frequency::check_options(o_);
-    std::filesystem::path p = std::filesystem::path(out_).lexically_normal();
-    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
-    if (p.empty() || p == ".") throw UsageError("--out must name a new folder, got '" + out_ + "'");
-    dir_ = p;
+    dir_ = output_folder(out_);
   }
 
   int run(RunContext& ctx) override {

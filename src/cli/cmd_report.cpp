@@ -82,10 +82,7 @@ class ReportCommand final : public Command {
     } else {
       as_of_ = today_utc();
     }
-    fs::path p = fs::path(out_).lexically_normal();
-    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
-    if (p.empty() || p == ".") throw UsageError("--out must name a new folder, got '" + out_ + "'");
-    dir_ = p;
+    dir_ = output_folder(out_);
 
     chosen_.clear();
     const auto& all = maps::all_analyses();

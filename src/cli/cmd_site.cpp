@@ -133,10 +133,7 @@ class SiteCommand final : public Command {
     siting::SitingOptions probe = o_;
     for (const auto l : level_list_) probe.levels.push_back({l, {}, quota_exact_, 0, std::nullopt});
     siting::check_options(probe);
-    std::filesystem::path p = std::filesystem::path(out_).lexically_normal();
-    if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
-    if (p.empty() || p == ".") throw UsageError("--out must name a new folder, got '" + out_ + "'");
-    dir_ = p;
+    dir_ = output_folder(out_);
   }
 
   int run(RunContext& ctx) override {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -63,6 +64,10 @@ struct GraphArgs {
   // Reads the speed table when one is named (throws InputError).
   network::BuildOptions build_options() const;
 };
+
+// The folder an --out value names ("out/" names "out"); UsageError when it
+// names none ("", "."). No I/O: whether it exists is checked when running.
+std::filesystem::path output_folder(const std::string& out);
 
 // Writes a small JSON summary of a dataset read (layers, counts, CRS) to the record.
 void record_dataset(nlohmann::json& record, const model::Dataset& ds);

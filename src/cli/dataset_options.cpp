@@ -64,6 +64,13 @@ void DatasetArgs::resolve() {
     throw UsageError("no dataset given", "name a GeoPackage, a folder or a PG: connection, or use --layer");
 }
 
+std::filesystem::path output_folder(const std::string& out) {
+  std::filesystem::path p = std::filesystem::path(out).lexically_normal();
+  if (!p.has_filename() && p.has_parent_path()) p = p.parent_path();
+  if (p.empty() || p == ".") throw UsageError("--out must name a new folder, got '" + out + "'");
+  return p;
+}
+
 void record_dataset(nlohmann::json& record, const model::Dataset& ds) {
   auto& j = record["dataset"];
   j["path"] = ds.path;

@@ -1,5 +1,10 @@
 #include "ruralnet/core/error.hpp"
 
+#include <cmath>
+#include <string>
+
+#include "ruralnet/core/text.hpp"
+
 namespace ruralnet {
 
 std::string InputLocation::describe() const {
@@ -28,5 +33,11 @@ std::string compose(const InputLocation& where, const std::string& problem) {
 
 InputError::InputError(InputLocation where, const std::string& problem, std::string hint)
     : Error(compose(where, problem), std::move(hint)), where_(std::move(where)), problem_(problem) {}
+
+void require_positive(double v, std::string_view option, std::string_view unit) {
+  if (!(std::isfinite(v) && v > 0.0))
+    throw UsageError(std::string(option) + " must be a positive number of " + std::string(unit) + ", got " +
+                     compact_number(v, 6));
+}
 
 }  // namespace ruralnet

@@ -8,6 +8,7 @@
 
 #include "passes.hpp"
 #include "ruralnet/core/error.hpp"
+#include "ruralnet/core/text.hpp"
 #include "ruralnet/coverage/coverage.hpp"
 #include "ruralnet/geo/geodesic.hpp"
 #include "ruralnet/model/codes.hpp"
@@ -28,32 +29,20 @@ const char* to_string(Reach r) {
 
 namespace {
 
-std::string num(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  std::string s = std::to_string(v);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
-
-void positive(double v, const char* option, const char* unit) {
-  if (!(std::isfinite(v) && v > 0.0))
-    throw UsageError(std::string(option) + " must be a positive number of " + unit + ", got " + num(v));
-}
+std::string num(double v) { return compact_number(v, 6); }
 
 }  // namespace
 
 void check_options(const CoverageOptions& o) {
-  positive(o.max_snap_m, "--max-snap", "metres");
-  positive(o.access_kmh, "--access-speed", "km/h");
-  positive(o.station_threshold_min, "--station-threshold", "minutes");
-  positive(o.outlet_radius_m, "--outlet-radius", "metres");
-  positive(o.area_cell_m, "--area-cell", "metres");
+  require_positive(o.max_snap_m, "--max-snap", "metres");
+  require_positive(o.access_kmh, "--access-speed", "km/h");
+  require_positive(o.station_threshold_min, "--station-threshold", "minutes");
+  require_positive(o.outlet_radius_m, "--outlet-radius", "metres");
+  require_positive(o.area_cell_m, "--area-cell", "metres");
   if (o.access_kmh > 300.0) throw UsageError("--access-speed must be at most 300 km/h, got " + num(o.access_kmh));
   if (o.bands_min.empty()) throw UsageError("--bands needs at least one band in minutes, e.g. 15,30,45");
   for (std::size_t i = 0; i < o.bands_min.size(); ++i) {
-    positive(o.bands_min[i], "--bands", "minutes");
+    require_positive(o.bands_min[i], "--bands", "minutes");
     if (i > 0 && !(o.bands_min[i] > o.bands_min[i - 1]))
       throw UsageError("--bands must be increasing, got " + num(o.bands_min[i - 1]) + " then " + num(o.bands_min[i]));
   }

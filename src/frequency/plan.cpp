@@ -21,17 +21,7 @@ const char* to_string(Stop::Kind k) { return k == Stop::Kind::outlet ? "outlet" 
 
 namespace {
 
-std::string num(double v) {
-  std::string s = fixed(v, 3);
-  while (!s.empty() && s.back() == '0') s.pop_back();
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
-
-void positive(double v, const char* option, const char* unit) {
-  if (!(std::isfinite(v) && v > 0.0))
-    throw UsageError(std::string(option) + " must be a positive number of " + unit + ", got " + num(v));
-}
+std::string num(double v) { return compact_number(v, 3); }
 
 std::string upper(std::string_view s) {
   std::string u(s);
@@ -62,8 +52,8 @@ void check_options(const FrequencyOptions& o) {
   if (!(std::isfinite(o.parcels_per_person) && o.parcels_per_person >= 0.0))
     throw UsageError("--parcels-per-person must be a number of parcels a day, 0 or more, got " + num(o.parcels_per_person));
   if (o.vehicles < 0) throw UsageError("--vehicles must be 0 or more, got " + std::to_string(o.vehicles));
-  positive(o.capacity, "--capacity", "parcels");
-  positive(o.shift_hours, "--shift-hours", "hours");
+  require_positive(o.capacity, "--capacity", "parcels");
+  require_positive(o.shift_hours, "--shift-hours", "hours");
   if (o.shift_hours > 24.0) throw UsageError("--shift-hours must be at most 24, got " + num(o.shift_hours));
   if (!(std::isfinite(o.stop_min) && o.stop_min >= 0.0)) throw UsageError("--stop-min must be 0 or more minutes, got " + num(o.stop_min));
   if (!(std::isfinite(o.cost_per_km) && o.cost_per_km >= 0.0)) throw UsageError("--cost-per-km must be 0 or more, got " + num(o.cost_per_km));

@@ -192,22 +192,6 @@ std::string label(std::string_view key, Lang lang) {
   return lang == Lang::zh ? it->second.zh : it->second.en;
 }
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string script_json(const nlohmann::json& j) {
   // Invalid UTF-8 in a name is replaced rather than refused: a report should
   // still open, and validate names the bad value.

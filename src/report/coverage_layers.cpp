@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "ruralnet/report/csv.hpp"
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/atomic_file.hpp"
 #include "ruralnet/report/coverage.hpp"
@@ -92,33 +93,6 @@ std::vector<FieldValue> village_row(const model::Dataset& ds, const coverage::Co
           minutes(x.hub_time_min)};
 }
 
-std::string csv_cell(const FieldValue& v) {
-  struct V {
-    std::string operator()(std::monostate) const { return ""; }
-    std::string operator()(const std::string& s) const {
-      if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-      std::string q = "\"";
-      for (const char c : s) {
-        if (c == '"') q += '"';
-        q += c;
-      }
-      return q + "\"";
-    }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const {
-      std::string s = fixed(d, 3);
-      while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
-        const bool dot = s.back() == '.';
-        s.pop_back();
-        if (dot) break;
-      }
-      return s;
-    }
-    std::string operator()(const Date& d) const { return d.iso(); }
-  };
-  return std::visit(V{}, v);
-}
-
 bool finite(LonLat p) { return std::isfinite(p.lon) && std::isfinite(p.lat); }
 
 }  // namespace
@@ -131,7 +105,7 @@ std::string coverage_csv(const model::Dataset& ds, const coverage::CoverageResul
   out += "\r\n";
   for (std::size_t i = 0; i < r.villages.size(); ++i) {
     const auto row = village_row(ds, r, n, i);
-    for (std::size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k]);
+    for (std::size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k], 3);
     out += "\r\n";
   }
   return out;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "ruralnet/report/csv.hpp"
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/atomic_file.hpp"
 #include "ruralnet/report/frequency.hpp"
@@ -89,13 +90,6 @@ json fleet_json(const frequency::FleetSummary& f) {
   return j;
 }
 
-std::string csv_cell(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (const char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 }  // namespace
 
 json frequency_json(const model::Dataset& ds, const frequency::FrequencyResult& r) {
@@ -178,12 +172,12 @@ std::string frequency_csv(const model::Dataset& ds, const frequency::FrequencyRe
     const model::Village& dv = ds.villages[v.village];
     std::string tmp;
     const std::string& tc = village_township(dv, tmp);
-    out << csv_cell(dv.code) << ',' << csv_cell(dv.name) << ',' << csv_cell(tc) << ',' << csv_cell(tc.substr(0, std::min<std::size_t>(6, tc.size())))
-        << ',' << csv_cell(station_id(ds, v.station)) << ','
+    out << csv_text(dv.code) << ',' << csv_text(dv.name) << ',' << csv_text(tc) << ',' << csv_text(tc.substr(0, std::min<std::size_t>(6, tc.size())))
+        << ',' << csv_text(station_id(ds, v.station)) << ','
         << (v.stop == kNone ? "" : frequency::to_string(r.stops[v.stop].kind)) << ','
-        << csv_cell(v.stop == kNone ? "" : r.stops[v.stop].id) << ',' << fixed(v.parcels_day, 2) << ',' << v.visits_week << ','
-        << csv_cell(frequency::day_list(v.days)) << ',' << (v.visits_week >= r.options.target ? 1 : 0) << ',' << v.reason;
-    if (r.options.consolidate) out << ',' << v.visits_week_separate << ',' << csv_cell(frequency::day_list(v.days_separate));
+        << csv_text(v.stop == kNone ? "" : r.stops[v.stop].id) << ',' << fixed(v.parcels_day, 2) << ',' << v.visits_week << ','
+        << csv_text(frequency::day_list(v.days)) << ',' << (v.visits_week >= r.options.target ? 1 : 0) << ',' << v.reason;
+    if (r.options.consolidate) out << ',' << v.visits_week_separate << ',' << csv_text(frequency::day_list(v.days_separate));
     out << "\n";
   }
   return out.str();

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "ruralnet/report/csv.hpp"
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/atomic_file.hpp"
@@ -131,27 +132,12 @@ std::vector<FieldValue> village_values(const roads::VillageAccess& v) {
           opt_round(v.hub_with_min, 0.1)};
 }
 
-std::string csv_cell(const FieldValue& v) {
-  if (std::holds_alternative<std::monostate>(v)) return {};
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    if (s->find_first_of(",\"\n\r") == std::string::npos) return *s;
-    std::string q = "\"";
-    for (char c : *s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  }
-  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<Date>(&v)) return d->iso();
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.10g", std::get<double>(v));
-  return buf;
-}
-
 std::string csv(const io::LayerSchema& schema, const std::vector<std::vector<FieldValue>>& rows) {
   std::ostringstream out;
   for (std::size_t i = 0; i < schema.fields.size(); ++i) out << (i ? "," : "") << schema.fields[i].name;
   out << "\n";
   for (const auto& row : rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_cell(row[i]);
+    for (std::size_t i = 0; i < row.size(); ++i) out << (i ? "," : "") << csv_cell(row[i], 7);
     out << "\n";
   }
   return out.str();

@@ -1,5 +1,6 @@
 // The `ruralnet site` outputs: JSON summary, sites CSV, GeoPackage (sites and
 // assignment) and the Markdown explanation per county.
+#include "ruralnet/report/csv.hpp"
 #include "ruralnet/report/siting.hpp"
 
 #include <algorithm>
@@ -83,33 +84,6 @@ std::vector<FieldValue> site_row(const SitingResult& r, const siting::SiteRow& s
           std::isfinite(c.snap_m) ? FieldValue(std::round(c.snap_m * 100.0) / 100.0) : FieldValue(),
           finite(c.location) ? FieldValue(std::round(c.location.lon * 1e7) / 1e7) : FieldValue(),
           finite(c.location) ? FieldValue(std::round(c.location.lat * 1e7) / 1e7) : FieldValue()};
-}
-
-std::string csv_cell(const FieldValue& v) {
-  struct V {
-    std::string operator()(std::monostate) const { return ""; }
-    std::string operator()(const std::string& s) const {
-      if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-      std::string q = "\"";
-      for (const char ch : s) {
-        if (ch == '"') q += '"';
-        q += ch;
-      }
-      return q + "\"";
-    }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(double d) const {
-      std::string s = fixed(d, 7);
-      while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
-        const bool dot = s.back() == '.';
-        s.pop_back();
-        if (dot) break;
-      }
-      return s;
-    }
-    std::string operator()(const Date& d) const { return d.iso(); }
-  };
-  return std::visit(V{}, v);
 }
 
 }  // namespace
@@ -229,7 +203,7 @@ std::string siting_csv(const model::Dataset&, const SitingResult& r) {
   out += "\r\n";
   for (const auto& s : r.sites) {
     const auto row = site_row(r, s);
-    for (std::size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k]);
+    for (std::size_t k = 0; k < row.size(); ++k) out += (k ? "," : "") + csv_cell(row[k], 7);
     out += "\r\n";
   }
   return out;

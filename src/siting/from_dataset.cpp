@@ -84,17 +84,13 @@ std::string resolve_county(std::string_view text, const model::Dataset& ds, cons
 }
 
 void check_options(const SitingOptions& o) {
-  const auto positive = [](double v, const std::string& what) {
-    if (!(std::isfinite(v) && v > 0))
-      throw UsageError(what + " must be a positive number, got " + fixed(v, 3));
-  };
   if (!(std::isfinite(o.time_min) && o.time_min > 0))
     throw UsageError("--time must be above 0 minutes, got " + fixed(o.time_min, 3),
                      "T is the travel time within which a site covers a village, e.g. --time 30");
-  positive(o.cutoff_min, "--cutoff (minutes)");
-  positive(o.max_snap_m, "--max-snap (metres)");
-  positive(o.access_kmh, "--access-speed (km/h)");
-  positive(o.exact_time_limit_s, "--exact-time-limit (seconds)");
+  require_positive(o.cutoff_min, "--cutoff", "minutes");
+  require_positive(o.max_snap_m, "--max-snap", "metres");
+  require_positive(o.access_kmh, "--access-speed", "km/h");
+  require_positive(o.exact_time_limit_s, "--exact-time-limit", "seconds");
   if (!(std::isfinite(o.poor_weight) && o.poor_weight >= 0))
     throw UsageError("--poor-weight must be a number >= 0, got " + fixed(o.poor_weight, 3));
   if (!(std::isfinite(o.flood_weight) && o.flood_weight >= 0))
@@ -102,7 +98,7 @@ void check_options(const SitingOptions& o) {
   if (!(std::isfinite(o.spacing_m) && o.spacing_m >= 0))
     throw UsageError("--spacing must be metres >= 0, got " + fixed(o.spacing_m, 3));
   if (o.capacity) {
-    positive(*o.capacity, "--capacity (demand weight)");
+    require_positive(*o.capacity, "--capacity", "demand weight");
     if (o.objective == Objective::set_cover)
       throw UsageError("--capacity does not apply to --model set-cover", "use mclp or p-median with a capacity");
   }

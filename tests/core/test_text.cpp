@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/core/types.hpp"
 
@@ -36,3 +39,37 @@ TEST(Types, TravelTimeFromDistanceAndSpeed) {
   EXPECT_DOUBLE_EQ(travel_time(Metres(30000), Kmh(60)).value(), 30.0);
   EXPECT_LT(Metres(1), Metres(2));
 }
+
+namespace ruralnet {
+namespace {
+
+TEST(CompactNumber, DropsTrailingZerosOnly) {
+  EXPECT_EQ(compact_number(2.5), "2.5");
+  EXPECT_EQ(compact_number(3.0), "3");
+  EXPECT_EQ(compact_number(100.0), "100");  // zeros before the point stay
+  EXPECT_EQ(compact_number(0.1234567, 3), "0.123");
+  EXPECT_EQ(compact_number(-0.0001, 3), "0");
+  EXPECT_EQ(compact_number(std::nan(""), 3), "NaN");
+  EXPECT_EQ(compact_number(-INFINITY, 3), "-inf");
+}
+
+TEST(HtmlEscape, EscapesMarkupAndKeepsChinese) {
+  EXPECT_EQ(html_escape("<b a=\"1\">&'</b>"), "&lt;b a=&quot;1&quot;&gt;&amp;&#39;&lt;/b&gt;");
+  EXPECT_EQ(html_escape("六安市"), "六安市");
+}
+
+TEST(RequirePositive, NamesOptionUnitAndValue) {
+  EXPECT_NO_THROW(require_positive(0.5, "--time", "minutes"));
+  try {
+    require_positive(-2.0, "--time", "minutes");
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--time must be a positive number of minutes, got -2");
+  }
+  EXPECT_THROW(require_positive(0.0, "--x", "m"), UsageError);
+  EXPECT_THROW(require_positive(std::nan(""), "--x", "m"), UsageError);
+  EXPECT_THROW(require_positive(INFINITY, "--x", "m"), UsageError);
+}
+
+}  // namespace
+}  // namespace ruralnet

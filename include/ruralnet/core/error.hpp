@@ -2,6 +2,8 @@
 // main() turns them into messages and exit codes (see docs/architecture.md).
 #pragma once
 
+#include <string_view>
+
 #include <stdexcept>
 #include <string>
 
@@ -83,5 +85,10 @@ class RunError : public Error {
   ExitCode exit_code() const noexcept override { return ExitCode::failure; }
   const char* kind() const noexcept override { return "failed"; }
 };
+
+// Throws UsageError "<option> must be a positive number of <unit>, got <v>"
+// unless v is finite and above 0: the check every analysis makes of its
+// thresholds, speeds and capacities.
+void require_positive(double v, std::string_view option, std::string_view unit);
 
 }  // namespace ruralnet

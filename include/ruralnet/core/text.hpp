@@ -24,5 +24,10 @@ std::optional<bool> parse_bool(std::string_view s);
 
 // Formats a number with a fixed count of decimals ("1234.5" -> "1234.50").
 std::string fixed(double v, int decimals);
+// At most `decimals` decimals, without trailing zeros ("2.500" -> "2.5",
+// "3.000" -> "3"); "NaN", "inf" and "-inf" as such.
+std::string compact_number(double v, int decimals = 3);
+// Escapes & < > " ' for HTML text and attribute values.
+std::string html_escape(std::string_view s);
 
 }  // namespace ruralnet

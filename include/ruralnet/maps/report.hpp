@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ruralnet/core/text.hpp"
 #include "ruralnet/maps/outputs.hpp"
 #include "ruralnet/core/types.hpp"
 #include "ruralnet/model/dataset.hpp"
@@ -29,7 +30,7 @@ nlohmann::json words(Lang lang);
 
 // --- escaping ----------------------------------------------------------------
 // Text for HTML element content or a quoted attribute value (& < > " ').
-std::string html_escape(std::string_view text);
+using ruralnet::html_escape;  // core/text.hpp
 // JSON for a <script> element: every "<" becomes \u003c and U+2028/U+2029
 // are escaped, so no data can end the script or break the JavaScript parser.
 std::string script_json(const nlohmann::json& j);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ruralnet/core/text.hpp"
 #include "ruralnet/quota/plan.hpp"
 #include "ruralnet/quota/progress.hpp"
 #include "ruralnet/quota/status.hpp"
@@ -32,7 +33,7 @@ std::string report_html(const ReportInput& in);
 void write_report(const ReportInput& in, const std::filesystem::path& dir, bool overwrite);
 
 // Text escaped for HTML element content and attribute values.
-std::string html_escape(std::string_view s);
+using ruralnet::html_escape;  // core/text.hpp
 // A CSV field, quoted when it holds a separator, quote or line break.
 std::string csv_field(std::string_view s);
 
