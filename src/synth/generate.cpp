@@ -1540,7 +1540,7 @@ class Generator {
       h.admin_code = f.code;
       h.carriers = carriers(6);
       h.vehicles = r.between(12, 30);
-      h.vehicle_capacity_parcels = *h.vehicles * 800.0;
+      h.vehicle_capacity_parcels = 800.0;  // per vehicle, as the field says
       h.shift_hours = r.chance(0.5) ? 16.0 : 12.0;
       h.location = nudge(seat.seat, 120);
       out.push_back(std::move(h));
@@ -1555,7 +1555,7 @@ class Generator {
           s.admin_code = tw.code;
           s.carriers = carriers(r.between(2, 5));
           s.vehicles = r.between(1, 4);
-          s.vehicle_capacity_parcels = *s.vehicles * 300.0;
+          s.vehicle_capacity_parcels = 300.0;
           s.shift_hours = round_to(r.uniform(8, 10), 0.5);
           static const char* kinds[] = {"shop", "bus_stop", "finance_room", "culture_station"};
           s.colocated = kinds[r.below(4)];
@@ -1572,7 +1572,7 @@ class Generator {
           o.admin_code = v.code;
           o.carriers = carriers(r.between(0, v.mountain ? 1 : 2));
           o.vehicles = r.chance(0.3) ? 1 : 0;
-          o.vehicle_capacity_parcels = *o.vehicles * 80.0;
+          o.vehicle_capacity_parcels = 80.0;
           o.shift_hours = round_to(r.uniform(4, 8), 0.5);
           if (v.poor && r.chance(0.6)) {
             o.colocated = "poverty_post";
