@@ -490,3 +490,17 @@ TEST(Synth, Figures) {
               tot["county"], tot["township"], tot["village"], tot["prog"]);
   std::printf("segments %zu facilities %zu\n", d.roads.size(), d.facilities.size());
 }
+
+// Regression: vehicle_capacity_parcels is what one vehicle carries (docs/data-input.md);
+// the generator once wrote the fleet's total, so a station's capacity grew with its
+// vehicles and `ruralnet frequency` loaded each vehicle with the whole fleet's share.
+TEST(Synth, VehicleCapacityIsPerVehicle) {
+  std::set<int> fleet_sizes;
+  for (const auto& f : demo().data.facilities) {
+    if (!f.vehicles || !f.vehicle_capacity_parcels) continue;
+    const double expected = f.tier == rm::Tier::county_hub ? 800.0 : f.tier == rm::Tier::township_station ? 300.0 : 80.0;
+    EXPECT_EQ(*f.vehicle_capacity_parcels, expected) << f.id << " with " << *f.vehicles << " vehicles";
+    if (f.tier == rm::Tier::township_station) fleet_sizes.insert(*f.vehicles);
+  }
+  EXPECT_GE(fleet_sizes.size(), 2u);  // stations of several fleet sizes, all at 300 a vehicle
+}
