@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <utility>
 #include <unordered_map>
 
@@ -30,6 +31,21 @@ struct Cell {
 };
 
 using Corner = std::pair<std::int64_t, std::int64_t>;
+
+// A traced closed ring (first == last) without the corners where the
+// boundary runs straight on; nullopt when fewer than three corners are left.
+std::optional<std::vector<Corner>> straight_corners_dropped(const std::vector<Corner>& ring) {
+  std::vector<Corner> simple;
+  for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
+    const Corner& a = k == 0 ? ring[ring.size() - 2] : ring[k - 1];
+    const Corner& b = ring[k];
+    const Corner& c = ring[k + 1];
+    if ((b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first) != 0) simple.push_back(b);
+  }
+  if (simple.size() < 3) return std::nullopt;
+  simple.push_back(simple.front());
+  return simple;
+}
 
 double signed_area(const std::vector<Corner>& r) {
   double a = 0.0;
@@ -104,17 +120,7 @@ std::vector<std::vector<std::vector<Corner>>> trace(std::vector<Cell> cells) {
       next.erase(nx);
     }
     ring.push_back(s0);
-    // Drop corners where the boundary runs straight on.
-    std::vector<Corner> simple;
-    for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
-      const Corner& a = k == 0 ? ring[ring.size() - 2] : ring[k - 1];
-      const Corner& b = ring[k];
-      const Corner& c = ring[k + 1];
-      if ((b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first) != 0) simple.push_back(b);
-    }
-    if (simple.size() < 3) continue;
-    simple.push_back(simple.front());
-    rings.push_back(std::move(simple));
+    if (auto simple = straight_corners_dropped(ring)) rings.push_back(std::move(*simple));
   }
   return assemble(std::move(rings));
 }
@@ -231,16 +237,7 @@ std::vector<std::vector<std::vector<Corner>>> trace_dense(std::vector<Cell> cell
       cur = {cur.first + di[d], cur.second + dj[d]};
     }
     ring.push_back(s0);
-    std::vector<Corner> simple;
-    for (std::size_t k = 0; k + 1 < ring.size(); ++k) {
-      const Corner& a = k == 0 ? ring[ring.size() - 2] : ring[k - 1];
-      const Corner& b = ring[k];
-      const Corner& c = ring[k + 1];
-      if ((b.first - a.first) * (c.second - b.second) - (b.second - a.second) * (c.first - b.first) != 0) simple.push_back(b);
-    }
-    if (simple.size() < 3) continue;
-    simple.push_back(simple.front());
-    rings.push_back(std::move(simple));
+    if (auto simple = straight_corners_dropped(ring)) rings.push_back(std::move(*simple));
   }
   return assemble(std::move(rings));
 }
