@@ -375,24 +375,25 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   };
 
   // Stations -> hubs.
-  std::vector<Target> st(stations.size());
-  for (std::size_t i = 0; i < stations.size(); ++i) {
-    const FacilityResult& f = r.facilities[stations[i]];
-    st[i].at = f.at;
-    st[i].location = ds.facilities[f.facility].location;
-    st[i].candidates = parents(hub_of_county, prefix(ds.facilities[f.facility].admin_code, 6));
-  }
+  // The children of one tier as search targets, each with the parents that
+  // serve its division (the code's first `digits` digits).
+  const auto targets = [&](const std::vector<std::size_t>& slots,
+                           const std::map<std::string, std::vector<std::size_t>>& parent_of, std::size_t digits) {
+    std::vector<Target> ts(slots.size());
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const FacilityResult& f = r.facilities[slots[i]];
+      ts[i].at = f.at;
+      ts[i].location = ds.facilities[f.facility].location;
+      ts[i].candidates = parents(parent_of, prefix(ds.facilities[f.facility].admin_code, digits));
+    }
+    return ts;
+  };
+  std::vector<Target> st = targets(stations, hub_of_county, 6);
   link_tier(c, hub_pass, st, inf, true, "hubs");
   // Outlets -> stations; the administrative search stops at twice the
   // threshold: a link slower than that is reported without a time.
   const double admin_bound = 2.0 * o.station_threshold_min * 60.0;
-  std::vector<Target> ot(outlets.size());
-  for (std::size_t i = 0; i < outlets.size(); ++i) {
-    const FacilityResult& f = r.facilities[outlets[i]];
-    ot[i].at = f.at;
-    ot[i].location = ds.facilities[f.facility].location;
-    ot[i].candidates = parents(station_of_township, prefix(ds.facilities[f.facility].admin_code, 9));
-  }
+  std::vector<Target> ot = targets(outlets, station_of_township, 9);
   link_tier(c, station_pass, ot, admin_bound, true, "stations");
   const auto store = [&](const std::vector<std::size_t>& slots, const std::vector<Target>& ts, model::Tier tier) {
     for (std::size_t i = 0; i < slots.size(); ++i) {

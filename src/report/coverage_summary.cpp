@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ruralnet/core/text.hpp"
+#include "ruralnet/report/csv.hpp"
 #include "ruralnet/report/coverage.hpp"
 
 namespace ruralnet::report {
@@ -13,10 +14,7 @@ namespace {
 using coverage::kNone;
 using nlohmann::json;
 
-json num(double v, double scale = 1000.0) {
-  if (!std::isfinite(v)) return nullptr;
-  return std::round(v * scale) / scale;
-}
+json num(double v, double scale = 1000.0) { return json_number(v, scale); }
 
 json stats_json(const coverage::TimeStats& s) {
   return {{"count", s.count}, {"mean", num(s.mean)}, {"median", num(s.median)}, {"p95", num(s.p95)}, {"max", num(s.max)}};

@@ -1,5 +1,6 @@
 #include "ruralnet/report/csv.hpp"
 
+#include <cmath>
 #include <variant>
 
 #include "ruralnet/core/text.hpp"
@@ -33,6 +34,11 @@ std::string csv_cell(const io::FieldValue& v, int decimals) {
     std::string operator()(const Date& d) const { return d.iso(); }
   };
   return std::visit(V{decimals}, v);
+}
+
+nlohmann::json json_number(double v, double scale) {
+  if (!std::isfinite(v)) return nullptr;
+  return std::round(v * scale) / scale;
 }
 
 }  // namespace ruralnet::report

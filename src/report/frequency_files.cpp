@@ -15,10 +15,7 @@ namespace {
 using frequency::kNone;
 using nlohmann::json;
 
-json num(double v, double scale = 1000.0) {
-  if (!std::isfinite(v)) return nullptr;
-  return std::round(v * scale) / scale;
-}
+json num(double v, double scale = 1000.0) { return json_number(v, scale); }
 
 std::string text(double v, int decimals) { return std::isfinite(v) ? fixed(v, decimals) : "–"; }
 std::string pct(double rate) { return std::isfinite(rate) ? fixed(rate * 100.0, 1) + "%" : "–"; }

@@ -22,7 +22,7 @@ using siting::SitingResult;
 // Figures to 1/1000: finer than any input supports and stable against
 // last-bit differences.
 double r3(double v) { return std::round(v * 1000.0) / 1000.0; }
-json jnum(double v) { return std::isfinite(v) ? json(r3(v)) : json(nullptr); }
+json jnum(double v) { return json_number(v); }
 FieldValue real(double v) { return std::isfinite(v) ? FieldValue(r3(v)) : FieldValue(); }
 FieldValue integer(long long v) { return FieldValue(static_cast<std::int64_t>(v)); }
 FieldValue flag(bool b) { return FieldValue(std::int64_t{b ? 1 : 0}); }
