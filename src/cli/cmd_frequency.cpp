@@ -57,6 +57,7 @@ class FrequencyCommand final : public Command {
 
   void validate() override {
     dataset_.resolve();
+    dataset_.read.roads_graph_only = true;  // nothing here reads the roads but the road graph
     graph_.check();
     o_.add_vehicles.clear();
     for (const std::string& a : add_) {

@@ -90,6 +90,7 @@ class SiteCommand final : public Command {
 
   void validate() override {
     dataset_.resolve();
+    dataset_.read.roads_graph_only = true;  // nothing here reads the roads but the road graph
     graph_.check();
     const auto obj = siting::parse_objective(model_);
     if (!obj) throw UsageError("--model: unknown model '" + model_ + "'", "use mclp, p-median or set-cover");

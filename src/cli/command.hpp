@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ruralnet/core/progress.hpp"
+#include "ruralnet/core/stages.hpp"
 #include "ruralnet/io/read.hpp"
 #include "ruralnet/network/build.hpp"
 
@@ -71,5 +72,8 @@ std::filesystem::path output_folder(const std::string& out);
 
 // Writes a small JSON summary of a dataset read (layers, counts, CRS) to the record.
 void record_dataset(nlohmann::json& record, const model::Dataset& ds);
+
+// [{"name": ..., "seconds": ...}, ...] for the record.
+nlohmann::json stages_json(const std::vector<StageTime>& stages);
 
 }  // namespace ruralnet::cli

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 
 #include "cli/command.hpp"
 #include "ruralnet/core/error.hpp"
@@ -84,6 +85,12 @@ void record_dataset(nlohmann::json& record, const model::Dataset& ds) {
                          {"encoding", info.encoding},
                          {"feature_count", info.feature_count}};
   }
+}
+
+nlohmann::json stages_json(const std::vector<StageTime>& stages) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& st : stages) a.push_back({{"name", st.name}, {"seconds", std::round(st.seconds * 1e3) / 1e3}});
+  return a;
 }
 
 }  // namespace ruralnet::cli

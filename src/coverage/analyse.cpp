@@ -39,6 +39,9 @@ void check_options(const CoverageOptions& o) {
   require_positive(o.station_threshold_min, "--station-threshold", "minutes");
   require_positive(o.outlet_radius_m, "--outlet-radius", "metres");
   require_positive(o.area_cell_m, "--area-cell", "metres");
+  if (!std::isfinite(o.area_fill_holes_km2) || o.area_fill_holes_km2 < 0.0)
+    throw UsageError("--area-fill-holes-km2 must be a number of square kilometres, 0 or more (0 keeps every hole), got " +
+                     num(o.area_fill_holes_km2));
   if (o.access_kmh > 300.0) throw UsageError("--access-speed must be at most 300 km/h, got " + num(o.access_kmh));
   if (o.bands_min.empty()) throw UsageError("--bands needs at least one band in minutes, e.g. 15,30,45");
   for (std::size_t i = 0; i < o.bands_min.size(); ++i) {
@@ -78,6 +81,14 @@ std::string facility_label(const model::Facility& f) {
   return f.id.empty() ? "fid " + std::to_string(f.ref.fid) : f.id;
 }
 
+// Distinct values of a short list (a facility's carriers), without a set.
+std::size_t distinct_count(const std::vector<std::string>& v) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (std::find(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v[i]) == v.begin() + static_cast<std::ptrdiff_t>(i)) ++n;
+  return n;
+}
+
 std::string prefix(const std::string& code, std::size_t n) { return code.size() >= n ? code.substr(0, n) : code; }
 
 // A point to link to a parent tier.
@@ -91,6 +102,7 @@ struct Target {
   double admin_s = std::numeric_limits<double>::infinity();
   model::LineString path;  // of the link (administrative when there are candidates)
   double path_s = std::numeric_limits<double>::infinity();
+  double path_m = kNaN;    // geodesic length of path
 
   bool has_admin() const { return candidates && !candidates->empty(); }
   std::size_t link() const { return has_admin() ? admin : fastest; }
@@ -111,10 +123,29 @@ struct Context {
 // administrative parent (stations and hubs are few) gives the time.
 void link_tier(Context& c, const Pass& fast, std::vector<Target>& targets, double admin_bound, bool paths,
                const std::string& name) {
+  // Arrivals and paths from the labelled pass are independent per target:
+  // blocks of targets on all cores, each result in its target's slot.
+  std::vector<PassArrival> arrivals(targets.size());
+  std::vector<std::uint8_t> tree_path(targets.size(), 0);  // path from `fast` through a node
+  detail::parallel_blocks(targets.size(), 2048, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      Target& t = targets[i];
+      const PassArrival a = detail::arrive(c.snapper, c.g, fast, c.facs, t.at, c.o.access_kmh);
+      arrivals[i] = a;
+      const bool admin_is_fastest = t.has_admin() && a.owner != kNone &&
+                                    std::find(t.candidates->begin(), t.candidates->end(), a.owner) != t.candidates->end();
+      if (paths && (admin_is_fastest || !t.has_admin()) && a.owner != kNone) {
+        const FacilityResult& p = c.facs[a.owner];
+        t.path = detail::link_path(c.snapper, c.g, fast, a, c.ds.facilities[p.facility].location, p.at, t.location, t.at);
+        t.path_s = a.cost;
+        tree_path[i] = a.via.valid() ? 1 : 0;
+      }
+    }
+  });
   std::map<std::size_t, std::vector<std::size_t>> pending;  // parent -> targets
   for (std::size_t i = 0; i < targets.size(); ++i) {
     Target& t = targets[i];
-    const PassArrival a = detail::arrive(c.snapper, c.g, fast, c.facs, t.at, c.o.access_kmh);
+    const PassArrival& a = arrivals[i];
     t.fastest = a.owner;
     t.fastest_s = a.cost;
     const bool admin_is_fastest =
@@ -124,11 +155,6 @@ void link_tier(Context& c, const Pass& fast, std::vector<Target>& targets, doubl
       t.admin_s = a.cost;
     } else if (t.has_admin() && t.at.on_network) {
       for (const std::size_t p : *t.candidates) pending[p].push_back(i);
-    }
-    if (paths && (admin_is_fastest || !t.has_admin()) && a.owner != kNone) {
-      const FacilityResult& p = c.facs[a.owner];
-      t.path = detail::link_path(c.snapper, c.g, fast, a, c.ds.facilities[p.facility].location, p.at, t.location, t.at);
-      t.path_s = a.cost;
     }
   }
   // The searches are independent: they run on all cores, each worker reusing
@@ -188,15 +214,33 @@ void link_tier(Context& c, const Pass& fast, std::vector<Target>& targets, doubl
       if (paths) {
         t.path = std::move(h.path);
         t.path_s = h.a.cost;
+        tree_path[h.target] = 0;
       }
     }
     c.r.passes.push_back({name + " administrative", 1, done[j].settled, done[j].seconds});
   }
   for (Target& t : targets)
     if (t.has_admin() && t.admin == kNone) t.admin = t.candidates->front();  // not reached within the bound
+  if (paths) {
+    // Paths of the labelled pass share the road from their parent: their
+    // lengths come from sums kept along the pass's tree, each thread taking
+    // the arrivals of its own sources (whose tree nodes no other thread
+    // touches). The others are measured whole.
+    detail::TreeLengths tree(c.snapper, c.g, fast, c.facs, c.ds.facilities);
+    detail::parallel_for(detail::worker_count(), [&](std::size_t first, std::size_t stride) {
+      for (std::size_t i = 0; i < targets.size(); ++i) {
+        Target& t = targets[i];
+        if (t.path.empty()) continue;
+        if (tree_path[i] && t.path.size() > 2) {
+          if (fast.labels.source[arrivals[i].via.value()] % stride == first)
+            t.path_m = tree.length(arrivals[i], t.location, t.at);
+        } else if (i % stride == first) {
+          t.path_m = geo::geodesic_length(t.path).value();
+        }
+      }
+    });
+  }
 }
-
-double geo_length(const model::LineString& l) { return geo::geodesic_length(l).value(); }
 
 double minutes(double s) { return std::isfinite(s) ? s / 60.0 : kNaN; }
 
@@ -239,6 +283,7 @@ GroupMetrics metrics(const CoverageResult& r, const model::Dataset& ds, const st
 CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& table, const network::BuildResult& built,
                        const CoverageOptions& o) {
   check_options(o);
+  StageClock clock;
   CoverageResult r;
   r.options = o;
   r.local_crs = table.crs.definition();
@@ -246,6 +291,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   const network::Components comps =
       built.components.of_node.size() == g.node_count() ? built.components : network::connected_components(g);
   const network::EdgeSnapper snapper(table, built, o.node_crossings);
+  clock.mark("snap index");
   const std::string fac_source = ds.layers.count("facilities") ? ds.layers.at("facilities").source : ds.path;
   const std::string vil_source = ds.layers.count("villages") ? ds.layers.at("villages").source : ds.path;
 
@@ -264,6 +310,15 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     return a;
   };
   auto finite = [](LonLat p) { return std::isfinite(p.lon) && std::isfinite(p.lat); };
+  // Snapping is independent per point: blocks of points on all cores, each
+  // result in the point's slot, so the outcome is the serial one.
+  const auto attach_all = [&](std::size_t n, const auto& location_of) {
+    std::vector<Attachment> out(n);
+    detail::parallel_blocks(n, 1024, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) out[i] = attach(location_of(i));
+    });
+    return out;
+  };
 
   // Facilities: those whose tier could not be read are left out (the read
   // already reported them) rather than silently counted as outlets.
@@ -274,18 +329,20 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   std::vector<std::size_t> hubs, stations, outlets;
   std::map<std::string, std::vector<std::size_t>> station_of_township, hub_of_county, outlets_of_village;
   {
+    const std::vector<Attachment> fac_at =
+        attach_all(ds.facilities.size(), [&](std::size_t i) { return ds.facilities[i].location; });
     Progress prog(o.progress, "attaching facilities", ds.facilities.size());
     for (std::size_t i = 0; i < ds.facilities.size(); ++i, prog.advance()) {
       const model::Facility& f = ds.facilities[i];
-      if (bad_tier.count(facility_label(f))) {
+      if (!bad_tier.empty() && bad_tier.count(facility_label(f))) {
         r.ignored_unknown_tier.push_back(i);
         continue;
       }
       FacilityResult fr;
       fr.facility = i;
       fr.tier = f.tier;
-      fr.carriers = std::set<std::string>(f.carriers.begin(), f.carriers.end()).size();
-      fr.at = attach(f.location);
+      fr.carriers = distinct_count(f.carriers);
+      fr.at = fac_at[i];
       const std::size_t slot = r.facilities.size();
       r.facility_slot[i] = slot;
       if (!fr.at.on_network)
@@ -307,6 +364,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
       r.facilities.push_back(fr);
     }
   }
+  clock.mark("attach facilities");
   r.hubs = hubs.size();
   r.stations = stations.size();
   r.outlets = outlets.size();
@@ -331,10 +389,11 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   if (ds.villages.empty()) throw InputError(vil_loc, "there are no villages", "the villages layer is required");
   r.villages.resize(ds.villages.size());
   {
+    std::vector<Attachment> vil_at = attach_all(ds.villages.size(), [&](std::size_t i) { return ds.villages[i].location; });
     Progress prog(o.progress, "attaching villages", ds.villages.size());
     for (std::size_t i = 0; i < ds.villages.size(); ++i, prog.advance()) {
       r.villages[i].village = i;
-      r.villages[i].at = attach(ds.villages[i].location);
+      r.villages[i].at = vil_at[i];
       if (!r.villages[i].at.on_network)
         r.off_network.push_back({"villages", i, ds.villages[i].code,
                                  finite(ds.villages[i].location) ? "beyond_max_snap" : "no_coordinates"});
@@ -344,6 +403,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     throw InputError(vil_loc, "every village is farther than " + num(o.max_snap_m) + " m from a road",
                      "check that villages and roads are in the same CRS and area, or raise --max-snap");
 
+  clock.mark("attach villages");
   // One labelled pass per tier: every node learns its fastest station and hub.
   Context c{snapper, g, r.facilities, ds, o, r};
   auto timed_pass = [&](const std::string& name, const std::vector<std::size_t>& slots, network::Metric m, double bound) {
@@ -368,6 +428,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     r.passes.push_back(ps[0]);
     r.passes.push_back(ps[1]);
   }
+  clock.mark("tier passes");
   static const std::vector<std::size_t> kNoParents;
   const auto parents = [](const std::map<std::string, std::vector<std::size_t>>& m, const std::string& code) {
     const auto it = m.find(code);
@@ -395,10 +456,10 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   const double admin_bound = 2.0 * o.station_threshold_min * 60.0;
   std::vector<Target> ot = targets(outlets, station_of_township, 9);
   link_tier(c, station_pass, ot, admin_bound, true, "stations");
-  const auto store = [&](const std::vector<std::size_t>& slots, const std::vector<Target>& ts, model::Tier tier) {
+  const auto store = [&](const std::vector<std::size_t>& slots, std::vector<Target>& ts, model::Tier tier) {
     for (std::size_t i = 0; i < slots.size(); ++i) {
       FacilityResult& f = r.facilities[slots[i]];
-      const Target& t = ts[i];
+      Target& t = ts[i];
       f.fastest_parent = t.fastest == kNone ? kNone : r.facilities[t.fastest].facility;
       f.fastest_time_min = minutes(t.fastest_s);
       if (t.has_admin()) {
@@ -412,7 +473,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
                                                      : std::isfinite(f.link_time_min);
       if (f.link_parent != kNone && std::isfinite(f.link_time_min) && !t.path.empty())
         r.links.push_back({f.link_parent, f.facility, tier, t.has_admin() ? "administrative" : "fastest",
-                           f.link_time_min, geo_length(t.path), t.path});
+                           f.link_time_min, t.path_m, std::move(t.path)});
     }
   };
   store(stations, st, model::Tier::township_station);
@@ -427,12 +488,14 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     vt[i].candidates = parents(station_of_township, v.township_code.empty() ? prefix(v.code, 9) : v.township_code);
   }
   link_tier(c, station_pass, vt, admin_bound, false, "villages");
+  clock.mark("tier links");
 
   // Cooperative reach: one pass by network distance from every linked outlet.
   std::vector<std::size_t> linked;
   for (const std::size_t s : outlets)
     if (r.facilities[s].linked && r.facilities[s].at.on_network) linked.push_back(s);
   const Pass coop = timed_pass("outlets", linked, network::Metric::length_m, o.outlet_radius_m);
+  clock.mark("outlet pass");
 
   for (std::size_t i = 0; i < ds.villages.size(); ++i) {
     VillageResult& v = r.villages[i];
@@ -480,6 +543,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     }
   }
 
+  clock.mark("reach");
   // Metrics by township, county and city.
   {
     std::map<std::string, std::string> tname, cname;
@@ -547,6 +611,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     r.city = area("city", city, "", all_v, all_o);
   }
 
+  clock.mark("metrics");
   if (o.service_areas) {
     // Stations and hubs on a core each.
     std::vector<ServiceArea> areas[2];
@@ -565,7 +630,9 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
       r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(areas[k].begin()),
                              std::make_move_iterator(areas[k].end()));
     }
+    clock.mark("service areas");
   }
+  r.stages = clock.stages();
   return r;
 }
 

@@ -1,6 +1,7 @@
 #include "passes.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <thread>
@@ -9,7 +10,24 @@
 
 namespace ruralnet::coverage::detail {
 
-std::size_t worker_count() { return std::max<std::size_t>(1, std::thread::hardware_concurrency()); }
+namespace {
+std::atomic<std::size_t> g_worker_limit{0};
+}  // namespace
+
+std::size_t worker_count() {
+  const std::size_t limit = g_worker_limit.load();
+  return limit > 0 ? limit : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+}
+
+void set_worker_limit(std::size_t threads) { g_worker_limit.store(threads); }
+
+void parallel_blocks(std::size_t n, std::size_t block, const std::function<void(std::size_t, std::size_t)>& fn) {
+  block = std::max<std::size_t>(block, 1);
+  const std::size_t blocks = (n + block - 1) / block;
+  parallel_for(blocks, [&](std::size_t first, std::size_t stride) {
+    for (std::size_t b = first; b < blocks; b += stride) fn(b * block, std::min(n, (b + 1) * block));
+  });
+}
 
 void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn) {
   const std::size_t k = std::min(n, worker_count());
@@ -107,32 +125,147 @@ PassArrival arrive(const network::EdgeSnapper& s, const network::RoadGraph& g, c
 model::LineString link_path(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,
                             const PassArrival& a, LonLat parent_location, const Attachment& parent,
                             LonLat child_location, const Attachment& child) {
+  // Scratch reused across the calls of a thread: a large run builds hundreds
+  // of thousands of paths, and the line is the only allocation left.
+  thread_local std::vector<LonLat> piece;
+  thread_local std::vector<EdgeId> arcs;
   model::LineString line;
-  const auto append = [&](std::vector<LonLat> pts, bool reverse) {
-    if (reverse) std::reverse(pts.begin(), pts.end());
-    for (const LonLat& p : pts)
-      if (line.empty() || !(line.back() == p)) line.push_back(p);
+  const auto push = [&](LonLat p) {
+    if (line.empty() || !(line.back() == p)) line.push_back(p);
   };
-  append({parent_location, parent.snapped}, false);
+  const auto append_piece = [&](std::uint32_t pc, double from_m, double to_m, bool reverse) {
+    s.piece_line_into(pc, from_m, to_m, piece);
+    if (reverse)
+      for (auto it = piece.rbegin(); it != piece.rend(); ++it) push(*it);
+    else
+      for (const LonLat& p : piece) push(p);
+  };
+  push(parent_location);
+  push(parent.snapped);
+  const double inf = std::numeric_limits<double>::infinity();
   if (!a.via.valid()) {
-    append(s.piece_line(parent.piece, parent.along_m, child.along_m), parent.along_m > child.along_m);
+    append_piece(parent.piece, parent.along_m, child.along_m, parent.along_m > child.along_m);
   } else {
-    const std::vector<EdgeId> arcs = network::path_to(g, pass.labels, a.via);
+    arcs.clear();
+    for (VertexId v = a.via; pass.labels.parent_arc[v.value()].valid();) {
+      const EdgeId e = pass.labels.parent_arc[v.value()];
+      arcs.push_back(e);
+      v = g.tail(e);
+    }
+    std::reverse(arcs.begin(), arcs.end());
     const VertexId start = arcs.empty() ? a.via : g.tail(arcs.front());
     const network::EdgePiece& pp = s.piece(parent.piece);
-    if (start == pp.to && pp.forward_arc.valid()) append(s.piece_line(parent.piece, parent.along_m, pp.length_m), false);
-    else append(s.piece_line(parent.piece, 0.0, parent.along_m), true);
+    if (start == pp.to && pp.forward_arc.valid()) append_piece(parent.piece, parent.along_m, pp.length_m, false);
+    else append_piece(parent.piece, 0.0, parent.along_m, true);
     for (const EdgeId e : arcs) {
-      if (const auto pc = s.piece_of_arc(e)) append(s.piece_line(*pc), g.reversed(e));
-      else append({g.lonlat(g.tail(e)), g.lonlat(g.head(e))}, false);
+      if (const auto pc = s.piece_of_arc(e)) {
+        append_piece(*pc, 0.0, inf, g.reversed(e));
+      } else {
+        push(g.lonlat(g.tail(e)));
+        push(g.lonlat(g.head(e)));
+      }
     }
     const network::EdgePiece& cp = s.piece(child.piece);
-    if (a.via == cp.from && cp.forward_arc.valid()) append(s.piece_line(child.piece, 0.0, child.along_m), false);
-    else append(s.piece_line(child.piece, child.along_m, cp.length_m), true);
+    if (a.via == cp.from && cp.forward_arc.valid()) append_piece(child.piece, 0.0, child.along_m, false);
+    else append_piece(child.piece, child.along_m, cp.length_m, true);
   }
-  append({child.snapped, child_location}, false);
+  push(child.snapped);
+  push(child_location);
   if (line.size() == 1) line.push_back(line.front());
   return line;
+}
+
+struct TreeLengths::Acc {
+  double sum = 0.0;
+  LonLat last;
+  bool empty = true;
+  bool measure = true;  // false: only the last point is wanted
+  // As link_path's push: a point equal to the last is skipped.
+  void push(LonLat p) {
+    if (!empty && last == p) return;
+    if (!empty && measure) sum += geo::geodesic_distance(last, p).value();
+    last = p;
+    empty = false;
+  }
+  void piece(const network::EdgeSnapper& s, std::vector<LonLat>& scratch, std::uint32_t pc, double from_m, double to_m,
+             bool reverse) {
+    s.piece_line_into(pc, from_m, to_m, scratch);
+    if (reverse)
+      for (auto it = scratch.rbegin(); it != scratch.rend(); ++it) push(*it);
+    else
+      for (const LonLat& p : scratch) push(p);
+  }
+};
+
+TreeLengths::TreeLengths(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,
+                         const std::vector<FacilityResult>& facilities,
+                         const std::vector<model::Facility>& dataset_facilities)
+    : s_(s), g_(g), pass_(pass), facs_(facilities), ds_facs_(dataset_facilities),
+      sum_(g.node_count(), std::numeric_limits<double>::quiet_NaN()) {}
+
+// Feeds acc what link_path appends for node v's step of the tree: the
+// parent's access leg and partial piece at a source node, else the arc into v.
+void TreeLengths::piece_end(Acc& acc, VertexId v) {
+  thread_local std::vector<LonLat> scratch;
+  const EdgeId e = pass_.labels.parent_arc[v.value()];
+  if (!e.valid()) {
+    const FacilityResult& p = facs_[pass_.owner[pass_.labels.source[v.value()]]];
+    const Attachment& parent = p.at;
+    acc.push(ds_facs_[p.facility].location);
+    acc.push(parent.snapped);
+    const network::EdgePiece& pp = s_.piece(parent.piece);
+    if (v == pp.to && pp.forward_arc.valid()) acc.piece(s_, scratch, parent.piece, parent.along_m, pp.length_m, false);
+    else acc.piece(s_, scratch, parent.piece, 0.0, parent.along_m, true);
+  } else if (const auto pc = s_.piece_of_arc(e)) {
+    acc.piece(s_, scratch, *pc, 0.0, std::numeric_limits<double>::infinity(), g_.reversed(e));
+  } else {
+    acc.push(g_.lonlat(g_.tail(e)));
+    acc.push(g_.lonlat(g_.head(e)));
+  }
+}
+
+double TreeLengths::length(const PassArrival& a, LonLat child_location, const Attachment& child) {
+  // The nodes from via up to the first with a known sum (or the source).
+  thread_local std::vector<VertexId> chain;
+  chain.clear();
+  VertexId v = a.via;
+  while (std::isnan(sum_[v.value()])) {
+    chain.push_back(v);
+    const EdgeId e = pass_.labels.parent_arc[v.value()];
+    if (!e.valid()) break;
+    v = g_.tail(e);
+  }
+  // Down the chain: each node's sum continues its tail's, from the last
+  // point link_path would hold there (the end of the tail's own step).
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    Acc acc;
+    const EdgeId e = pass_.labels.parent_arc[it->value()];
+    if (e.valid()) {
+      const VertexId tail = g_.tail(e);
+      Acc at_tail;
+      at_tail.measure = false;
+      piece_end(at_tail, tail);
+      acc.sum = sum_[tail.value()];
+      acc.last = at_tail.last;
+      acc.empty = false;
+    }
+    piece_end(acc, *it);
+    sum_[it->value()] = acc.sum;
+  }
+  Acc acc;
+  Acc at_via;
+  at_via.measure = false;
+  piece_end(at_via, a.via);
+  acc.sum = sum_[a.via.value()];
+  acc.last = at_via.last;
+  acc.empty = false;
+  thread_local std::vector<LonLat> scratch;
+  const network::EdgePiece& cp = s_.piece(child.piece);
+  if (a.via == cp.from && cp.forward_arc.valid()) acc.piece(s_, scratch, child.piece, 0.0, child.along_m, false);
+  else acc.piece(s_, scratch, child.piece, child.along_m, cp.length_m, true);
+  acc.push(child.snapped);
+  acc.push(child_location);
+  return acc.sum;
 }
 
 }  // namespace ruralnet::coverage::detail

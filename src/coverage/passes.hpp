@@ -14,13 +14,21 @@
 
 namespace ruralnet::coverage::detail {
 
-// Threads to use: the machine's cores (at least one).
+// Threads to use: the machine's cores (at least one), or the limit set by
+// set_worker_limit.
 std::size_t worker_count();
+// Caps the threads of every parallel step (0 = the machine's cores), so that
+// tests can check that the threaded result equals the one-thread result.
+void set_worker_limit(std::size_t threads);
 
 // Runs fn(first, stride) on up to worker_count() threads (first = 0, 1, ...;
 // stride = the number of threads) for n items, and rethrows the first
 // exception a worker threw. With one item or one core it runs inline.
 void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t)>& fn);
+// Runs fn(begin, end) over [0, n) cut into contiguous blocks of `block` items,
+// the blocks shared out among the threads: for per-item work whose results
+// go to slots of the item, so neighbouring items stay on one thread.
+void parallel_blocks(std::size_t n, std::size_t block, const std::function<void(std::size_t, std::size_t)>& fn);
 
 // A search started from several facilities at once (their attachment points).
 struct Pass {
@@ -65,11 +73,51 @@ model::LineString link_path(const network::EdgeSnapper& s, const network::RoadGr
                             const PassArrival& a, LonLat parent_location, const Attachment& parent,
                             LonLat child_location, const Attachment& child);
 
+// The geodesic lengths of link paths from one pass (link_path's lines), each
+// equal to geo::geodesic_length of the line to the last bit: the sum along
+// the pass's tree up to each node is kept, so links from one parent add the
+// road they share once, and the sum there is the same sequential sum that
+// geodesic_length forms over the whole line. Calls for arrivals through
+// nodes of different sources (pass.labels.source) touch different nodes, so
+// threads may share one TreeLengths when each takes its own sources.
+class TreeLengths {
+ public:
+  TreeLengths(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,
+              const std::vector<FacilityResult>& facilities, const std::vector<model::Facility>& dataset_facilities);
+  // a.via must be valid (an arrival through a node of the pass).
+  double length(const PassArrival& a, LonLat child_location, const Attachment& child);
+
+ private:
+  struct Acc;
+  void piece_end(Acc& acc, VertexId v);
+  const network::EdgeSnapper& s_;
+  const network::RoadGraph& g_;
+  const Pass& pass_;
+  const std::vector<FacilityResult>& facs_;
+  const std::vector<model::Facility>& ds_facs_;
+  std::vector<double> sum_;  // per node, NaN until known
+};
+
 // Polygons (rings of grid corners; the first ring of each the shell) of a set
 // of grid cells: the service areas' tracing, on a dense grid over the cells'
 // box or (dense = false) with hash maps. Both give the same rings.
 std::vector<std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>>> trace_cells(
     const std::vector<std::pair<std::int64_t, std::int64_t>>& cells, bool dense);
+
+// Outlines (in cell units; rings closed, shells counter-clockwise and first)
+// of a set of grid cells, as service areas draw them: pinches joined, a hole
+// enclosing fewer than hole_limit_cells cells filled, block corners cut and
+// staircase steps drawn through their midpoints, then (simplify) simplified
+// with a tolerance of 0.35 cell without a ring crossing another.
+std::vector<std::vector<std::vector<std::pair<double, double>>>> outline_cells(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& cells, double hole_limit_cells, bool simplify);
+
+// The previous service areas (every third of a cell sampled, sorted
+// globally, staircase outlines with every hole), kept as the baseline of
+// bench_coverage's BM_ServiceAreas.
+std::vector<ServiceArea> service_areas_reference(const network::EdgeSnapper& s, const network::RoadGraph& g,
+                                                 const Pass& pass, const std::vector<FacilityResult>& facilities,
+                                                 const CoverageOptions& o, model::Tier tier);
 
 // Service areas of one pass (time metric): per facility and band.
 std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const network::RoadGraph& g, const Pass& pass,

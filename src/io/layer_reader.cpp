@@ -12,8 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
+#include <thread>
+#include <unordered_map>
 
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
@@ -226,6 +229,25 @@ class Reader {
     for (int i = 0; i < n; ++i) types_[i] = defn_->GetFieldDefn(i)->GetType();
   }
 
+  // A reader of another handle on the same layer (a parallel read of one FID
+  // range) with the settings `proto` resolved: fields, encoding and CRS. Its
+  // findings go to `findings`; `info` only receives what setup would write.
+  Reader(const Reader& proto, OpenedLayer& o, model::Findings& findings, model::LayerInfo& info)
+      : contract_(proto.contract_), o_(o), opt_(proto.opt_), findings_(findings), info_(info) {
+    defn_ = o.layer->GetLayerDefn();
+    types_ = proto.types_;
+    names_ = proto.names_;
+    used_ = proto.used_;
+    extra_idx_ = proto.extra_idx_;
+    source_names_ = proto.source_names_;
+    encoding_ = proto.encoding_;
+    raw_ = proto.raw_;
+    definition_ = proto.definition_;
+    transformer_ = std::make_unique<geo::Transformer>(definition_, geo::kWorkingGeographicCrs);
+    crs_label_ = proto.crs_label_;
+    web_ = proto.web_;
+  }
+
   // --- setup -------------------------------------------------------------
 
   void settle_encoding() {
@@ -288,6 +310,17 @@ class Reader {
     return -1;
   }
 
+  // Tells OGR not to fetch the fields no contract field was resolved to (nor
+  // the style string): a feature then costs less than half as much to read.
+  void ignore_unresolved_fields() {
+    std::vector<const char*> names;
+    for (std::size_t i = 0; i < used_.size(); ++i)
+      if (!used_[i]) names.push_back(defn_->GetFieldDefn(static_cast<int>(i))->GetNameRef());
+    names.push_back("OGR_STYLE");
+    names.push_back(nullptr);
+    o_.layer->SetIgnoredFields(names.data());
+  }
+
   // After every contract field is resolved: the rest are extras.
   void finish_fields() {
     for (std::size_t i = 0; i < used_.size(); ++i)
@@ -295,6 +328,7 @@ class Reader {
   }
 
   void set_crs(const std::string& definition) {
+    definition_ = definition;
     transformer_ = std::make_unique<geo::Transformer>(definition, geo::kWorkingGeographicCrs);
     crs_label_ = geo::describe_crs(definition);
     const auto w = opt_.web_coordinates.find(contract_);
@@ -312,7 +346,9 @@ class Reader {
 
   template <class Fn>
   std::size_t each(const ProgressSettings& progress, Fn&& fn) {
-    const GIntBig total = o_.layer->GetFeatureCount(FALSE);
+    // Counting is free for most drivers but a scan for a filtered layer (one
+    // half of a parallel read), so only a visible bar asks for it.
+    const GIntBig total = progress.enabled() ? o_.layer->GetFeatureCount(FALSE) : 0;
     Progress bar(progress, "reading " + contract_, total > 0 ? static_cast<std::uint64_t>(total) : 0);
     o_.layer->ResetReading();
     std::size_t n = 0;
@@ -483,6 +519,26 @@ class Reader {
     return end_coords();
   }
 
+  // The same for a graph-only read: the parts are appended to `lonlat`, the
+  // end of each to `first_vertex`, with no allocation of their own.
+  bool lines(std::vector<LonLat>& lonlat, std::vector<std::uint32_t>& first_vertex) {
+    OGRGeometry* g = geometry();
+    if (!g) return false;
+    const std::size_t start = lonlat.size();
+    const auto t = wkbFlatten(g->getGeometryType());
+    if (t == wkbLineString) {
+      append_line(g->toLineString(), lonlat, first_vertex);
+    } else if (t == wkbMultiLineString) {
+      for (const OGRLineString* l : *g->toMultiLineString()) append_line(l, lonlat, first_vertex);
+    } else {
+      wrong_geometry(g, "LineString or MultiLineString");
+      return false;
+    }
+    begin_coords();
+    project(lonlat.data() + start, lonlat.size() - start);
+    return end_coords();
+  }
+
   // A point; with allow_polygon, a polygon stands for a point on its surface.
   bool point(LonLat& out, bool allow_polygon) {
     out = {std::nan(""), std::nan("")};
@@ -537,6 +593,10 @@ class Reader {
     findings_.push_back(std::move(f));
   }
 
+  void add_findings(model::Findings&& more) {
+    findings_.insert(findings_.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+
   void add_layer_finding(Severity sev, const std::string& kind, const std::string& field, const std::string& message) {
     Finding f;
     f.severity = sev;
@@ -548,6 +608,7 @@ class Reader {
   }
 
   const Extent& extent() const { return extent_; }
+  void add_extent(const Extent& e) { extent_.add(e); }
 
  private:
   std::string decode(const char* raw, std::optional<int> field_index) {
@@ -649,6 +710,18 @@ class Reader {
     out.push_back(std::move(pts));
   }
 
+  void append_line(const OGRLineString* l, std::vector<LonLat>& lonlat, std::vector<std::uint32_t>& first_vertex) {
+    if (!l || l->IsEmpty()) return;
+    const std::size_t start = lonlat.size(), n = static_cast<std::size_t>(l->getNumPoints());
+    if (start + n > std::numeric_limits<std::uint32_t>::max())
+      throw RunError("the roads layer has more than 2^32 vertices, too many for one road graph",
+                     "split the area into smaller datasets");
+    lonlat.resize(start + n);
+    constexpr int stride = static_cast<int>(sizeof(LonLat));
+    l->getPoints(&lonlat[start].lon, stride, &lonlat[start].lat, stride);
+    first_vertex.push_back(static_cast<std::uint32_t>(start + n));
+  }
+
   void begin_coords() {
     source_nan_ = false;
     transform_nan_ = false;
@@ -708,6 +781,7 @@ class Reader {
   std::map<std::string, std::string> source_names_;  // contract field -> source field
   std::string encoding_ = "UTF-8";
   bool raw_ = false;
+  std::string definition_;
   std::unique_ptr<geo::Transformer> transformer_;
   std::string crs_label_;
   geo::WebCoords web_ = geo::WebCoords::none;
@@ -790,40 +864,217 @@ void read_villages(Reader& r, const ProgressSettings& progress, std::vector<mode
   });
 }
 
-void read_roads(Reader& r, const ProgressSettings& progress, std::vector<model::RoadSegment>& out) {
-  const int id = r.field("id", true), cls = r.field("class", false), speed = r.field("speed_kmh", false),
-            oneway = r.field("oneway", false), surface = r.field("surface", false), program = r.field("program", false),
-            status = r.field("status", false), declared = r.field("declared_km", false),
-            completed = r.field("completed_on", false), county = r.field("county_code", false),
-            start = r.field("start_stake", false), end = r.field("end_stake", false);
+// The source fields of the roads layer; a graph-only read resolves the first
+// four only, in the same order, so that they resolve to the same source fields.
+struct RoadFields {
+  int id = -1, cls = -1, speed = -1, oneway = -1, surface = -1, program = -1, status = -1, declared = -1,
+      completed = -1, county = -1, start = -1, end = -1;
+};
+
+RoadFields resolve_road_fields(Reader& r, bool graph_only) {
+  RoadFields f;
+  f.id = r.field("id", true);
+  f.cls = r.field("class", false);
+  f.speed = r.field("speed_kmh", false);
+  f.oneway = r.field("oneway", false);
+  if (graph_only) {
+    r.ignore_unresolved_fields();
+    return f;
+  }
+  f.surface = r.field("surface", false);
+  f.program = r.field("program", false);
+  f.status = r.field("status", false);
+  f.declared = r.field("declared_km", false);
+  f.completed = r.field("completed_on", false);
+  f.county = r.field("county_code", false);
+  f.start = r.field("start_stake", false);
+  f.end = r.field("end_stake", false);
   r.finish_fields();
+  return f;
+}
+
+constexpr const char* kRoadClassesAllowed =
+    "expressway, national, provincial, county, township, village, other or an OSM highway value";
+
+void read_roads(Reader& r, const RoadFields& fl, const ProgressSettings& progress, std::vector<model::RoadSegment>& out) {
   r.each(progress, [&] {
     model::RoadSegment s;
     s.ref.fid = r.fid();
-    s.id = r.text(id);
+    s.id = r.text(fl.id);
     r.set_label(s.id);
-    r.require(id, s.id, "id", Severity::error);
+    r.require(fl.id, s.id, "id", Severity::error);
     r.lines(s.geometry);
-    s.class_text = r.text(cls);
-    s.road_class = r.choice<model::RoadClass>(s.class_text, "class", model::parse_road_class,
-                                               "expressway, national, provincial, county, township, village, other "
-                                               "or an OSM highway value")
+    s.class_text = r.text(fl.cls);
+    s.road_class = r.choice<model::RoadClass>(s.class_text, "class", model::parse_road_class, kRoadClassesAllowed)
                        .value_or(model::RoadClass::other);
-    s.speed_kmh = r.number(speed, "speed_kmh");
-    s.oneway = r.choice<model::Oneway>(oneway, "oneway", parse_oneway, "yes, no, -1").value_or(model::Oneway::no);
-    s.surface = r.text(surface);
-    s.program = r.choice<model::Program>(program, "program", parse_program, "none, changtong, kuomian")
+    s.speed_kmh = r.number(fl.speed, "speed_kmh");
+    s.oneway = r.choice<model::Oneway>(fl.oneway, "oneway", parse_oneway, "yes, no, -1").value_or(model::Oneway::no);
+    s.surface = r.text(fl.surface);
+    s.program = r.choice<model::Program>(fl.program, "program", parse_program, "none, changtong, kuomian")
                     .value_or(model::Program::none);
-    s.status = r.choice<model::RoadStatus>(status, "status", parse_status, "planned, building, completed")
+    s.status = r.choice<model::RoadStatus>(fl.status, "status", parse_status, "planned, building, completed")
                    .value_or(model::RoadStatus::unknown);
-    s.declared_km = r.number(declared, "declared_km");
-    s.completed_on = r.date(completed, "completed_on");
-    s.county_code = r.text(county);
-    s.start_stake = r.text(start);
-    s.end_stake = r.text(end);
+    s.declared_km = r.number(fl.declared, "declared_km");
+    s.completed_on = r.date(fl.completed, "completed_on");
+    s.county_code = r.text(fl.county);
+    s.start_stake = r.text(fl.start);
+    s.end_stake = r.text(fl.end);
     s.extra = r.extras();
     out.push_back(std::move(s));
   });
+}
+
+// A layer holds a handful of distinct class and oneway texts; parsing each
+// once keeps a graph-only read from lower-casing and scanning the table per road.
+template <class T>
+class ParseCache {
+ public:
+  explicit ParseCache(std::optional<T> (*parse)(std::string_view)) : parse_(parse) {}
+  std::optional<T> operator()(std::string_view s) {
+    if (auto it = seen_.find(std::string(s)); it != seen_.end()) return it->second;
+    const auto v = parse_(s);
+    if (seen_.size() < 1024) seen_.emplace(std::string(s), v);
+    return v;
+  }
+
+ private:
+  std::optional<T> (*parse_)(std::string_view);
+  std::unordered_map<std::string, std::optional<T>> seen_;
+};
+
+void read_roads(Reader& r, const RoadFields& fl, const ProgressSettings& progress, model::RoadColumns& out) {
+  ParseCache<model::RoadClass> road_class_cache(model::parse_road_class);
+  ParseCache<model::Oneway> oneway_cache(parse_oneway);
+  auto road_class = [&](std::string_view v) { return road_class_cache(v); };
+  auto oneway = [&](std::string_view v) { return oneway_cache(v); };
+  r.each(progress, [&] {
+    out.fid.push_back(r.fid());
+    std::string id = r.text(fl.id);
+    r.set_label(id);
+    r.require(fl.id, id, "id", Severity::error);
+    r.lines(out.lonlat, out.first_vertex);
+    out.first_part.push_back(static_cast<std::uint32_t>(out.first_vertex.size() - 1));
+    out.road_class.push_back(
+        r.choice<model::RoadClass>(r.text(fl.cls), "class", road_class, kRoadClassesAllowed).value_or(model::RoadClass::other));
+    out.speed_kmh.push_back(r.number(fl.speed, "speed_kmh").value_or(std::numeric_limits<double>::quiet_NaN()));
+    out.oneway.push_back(r.choice<model::Oneway>(fl.oneway, "oneway", oneway, "yes, no, -1").value_or(model::Oneway::no));
+    out.id.push_back(std::move(id));
+  });
+}
+
+void reserve_roads(std::vector<model::RoadSegment>& out, std::size_t n) { out.reserve(out.size() + n); }
+void reserve_roads(model::RoadColumns& out, std::size_t n) {
+  out.fid.reserve(out.fid.size() + n);
+  out.id.reserve(out.id.size() + n);
+  out.road_class.reserve(out.road_class.size() + n);
+  out.speed_kmh.reserve(out.speed_kmh.size() + n);
+  out.oneway.reserve(out.oneway.size() + n);
+  out.first_part.reserve(out.first_part.size() + n);
+  // Roads have a few parts and vertices each; untouched reserved pages cost
+  // no memory, and a reallocation of the largest array is avoided.
+  out.first_vertex.reserve(out.first_vertex.size() + n + n / 4);
+  out.lonlat.reserve(out.lonlat.size() + 8 * n);
+}
+
+void append_roads(std::vector<model::RoadSegment>& out, std::vector<model::RoadSegment>&& more) {
+  out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  std::vector<model::RoadSegment>().swap(more);
+}
+void append_roads(model::RoadColumns& out, model::RoadColumns&& more) { out.append(std::move(more)); }
+
+std::string quoted_identifier(const std::string& name) {
+  std::string q = "\"";
+  for (char c : name) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+// The FID range [first, last] of a GeoPackage table; nullopt when unknown.
+std::optional<std::pair<std::int64_t, std::int64_t>> fid_range(OpenedLayer& o) {
+  const char* fid_column = o.layer->GetFIDColumn();
+  if (!fid_column || !*fid_column) return std::nullopt;
+  const std::string col = quoted_identifier(fid_column);
+  const std::string sql = "SELECT MIN(" + col + "), MAX(" + col + ") FROM " + quoted_identifier(o.layer->GetName());
+  OGRLayer* res = o.ds->ExecuteSQL(sql.c_str(), nullptr, "SQLITE");
+  if (!res) return std::nullopt;
+  std::optional<std::pair<std::int64_t, std::int64_t>> out;
+  if (OGRFeatureUniquePtr f{res->GetNextFeature()}; f && f->IsFieldSetAndNotNull(0) && f->IsFieldSetAndNotNull(1))
+    out = std::make_pair(static_cast<std::int64_t>(f->GetFieldAsInteger64(0)),
+                         static_cast<std::int64_t>(f->GetFieldAsInteger64(1)));
+  o.ds->ReleaseResultSet(res);
+  return out;
+}
+
+// Below this many roads a second thread does not pay for its own open.
+constexpr GIntBig kParallelRoadsMin = 50000;
+
+// The roads layer, the largest by far. A GeoPackage is read by two threads,
+// each with its own handle, over the two halves of the FID range (the FID is
+// the table's integer primary key, so each half is a range scan); the halves
+// are joined in FID order, so the roads, the findings, and the first error
+// thrown are those of a serial read. Other drivers read serially.
+template <class Out>
+void read_roads_layer(Reader& r, OpenedLayer& opened, bool graph_only, const ProgressSettings& progress, Out& out) {
+  const RoadFields fields = resolve_road_fields(r, graph_only);
+  const GIntBig count = r.feature_count_hint();
+  std::optional<std::pair<std::int64_t, std::int64_t>> range;
+  if (opened.driver == "GPKG" && count >= kParallelRoadsMin && std::thread::hardware_concurrency() >= 2)
+    range = fid_range(opened);
+  if (!range || range->second <= range->first) {
+    if (count > 0) reserve_roads(out, static_cast<std::size_t>(count));
+    read_roads(r, fields, progress, out);
+    return;
+  }
+  const std::int64_t mid = range->first + (range->second - range->first + 1) / 2;
+  const std::string fid = quoted_identifier(opened.layer->GetFIDColumn());
+
+  OpenedLayer second;
+  second.path = opened.path;
+  second.driver = opened.driver;
+  second.encoding = opened.encoding;
+  second.raw_text = opened.raw_text;
+  second.ds = open_source(opened.path, false);
+  second.layer = second.ds->GetLayerByName(opened.layer->GetName());
+  if (!second.layer) throw InputError({opened.path, "roads", {}, {}}, "the layer disappeared when reopened");
+  model::Findings second_findings;
+  model::LayerInfo second_info;
+  Reader r2(r, second, second_findings, second_info);
+  if (graph_only) r2.ignore_unresolved_fields();
+  Out second_out;
+
+  const std::string low = fid + " < " + std::to_string(mid), high = fid + " >= " + std::to_string(mid);
+  if (opened.layer->SetAttributeFilter(low.c_str()) != OGRERR_NONE ||
+      second.layer->SetAttributeFilter(high.c_str()) != OGRERR_NONE) {
+    opened.layer->SetAttributeFilter(nullptr);
+    if (count > 0) reserve_roads(out, static_cast<std::size_t>(count));
+    read_roads(r, fields, progress, out);
+    return;
+  }
+  reserve_roads(out, static_cast<std::size_t>(count));
+  reserve_roads(second_out, static_cast<std::size_t>(count / 2 + 1));
+  std::exception_ptr first_error, second_error;
+  {
+    std::jthread worker([&] {
+      try {
+        read_roads(r2, fields, ProgressSettings{true}, second_out);
+      } catch (...) {
+        second_error = std::current_exception();
+      }
+    });
+    try {
+      read_roads(r, fields, progress, out);
+    } catch (...) {
+      first_error = std::current_exception();
+    }
+  }
+  opened.layer->SetAttributeFilter(nullptr);
+  if (first_error) std::rethrow_exception(first_error);
+  if (second_error) std::rethrow_exception(second_error);
+  append_roads(out, std::move(second_out));
+  r.add_findings(std::move(second_findings));
+  r.add_extent(r2.extent());
 }
 
 void read_facilities(Reader& r, const ProgressSettings& progress, std::vector<model::Facility>& out) {
@@ -993,7 +1244,6 @@ std::string read_layer(const std::string& contract, OpenedLayer& opened, const R
     if (contract == "counties") out.counties.reserve(out.counties.size() + n);
     if (contract == "townships") out.townships.reserve(out.townships.size() + n);
     if (contract == "villages") out.villages.reserve(out.villages.size() + n);
-    if (contract == "roads") out.roads.reserve(out.roads.size() + n);
     if (contract == "facilities") out.facilities.reserve(out.facilities.size() + n);
   }
   try {
@@ -1013,8 +1263,12 @@ std::string read_layer(const std::string& contract, OpenedLayer& opened, const R
   } else if (contract == "villages") {
     read_villages(r, progress, out.villages);
     n = out.villages.size();
+  } else if (contract == "roads" && options.roads_graph_only) {
+    read_roads_layer(r, opened, true, progress, out.road_columns);
+    out.roads_graph_only = true;
+    n = out.road_columns.size();
   } else if (contract == "roads") {
-    read_roads(r, progress, out.roads);
+    read_roads_layer(r, opened, false, progress, out.roads);
     n = out.roads.size();
   } else if (contract == "facilities") {
     read_facilities(r, progress, out.facilities);

@@ -146,6 +146,7 @@ model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& 
                 ", check that each declared CRS is right";
     ds.read_findings.push_back(std::move(f));
   }
+  ds.read_fingerprint = model::fingerprint(ds);
   return ds;
 }
 

@@ -6,6 +6,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <set>
 
 #include "ruralnet/core/error.hpp"
@@ -67,8 +68,9 @@ OGRwkbGeometryType ogr_type(GeometryType g) {
 }
 
 void fill_line(OGRSimpleCurve& line, const std::vector<LonLat>& pts) {
-  line.setNumPoints(static_cast<int>(pts.size()), FALSE);
-  for (std::size_t i = 0; i < pts.size(); ++i) line.setPoint(static_cast<int>(i), pts[i].lon, pts[i].lat);
+  // OGRRawPoint is {x, y} as LonLat is {lon, lat}; setPoints copies the bytes.
+  static_assert(sizeof(OGRRawPoint) == sizeof(LonLat) && offsetof(LonLat, lat) == sizeof(double));
+  line.setPoints(static_cast<int>(pts.size()), reinterpret_cast<const OGRRawPoint*>(pts.data()));
 }
 
 OGRPolygon* make_polygon(const model::Polygon& p) {
@@ -112,6 +114,26 @@ OGRGeometry* make_geometry(const Geometry& g, GeometryType target) {
   if (target == GeometryType::multipolygon && out->getGeometryType() == wkbPolygon)
     return OGRGeometryFactory::forceToMultiPolygon(out);
   return out;
+}
+
+// Sets the feature's geometry, rewriting a point or line already held in
+// place (the same result as make_geometry, without an allocation per feature).
+void set_geometry(OGRFeature& feat, const Geometry& g, GeometryType target) {
+  OGRGeometry* held = feat.GetGeometryRef();
+  if (const auto* p = std::get_if<LonLat>(&g)) {
+    if (held && held->getGeometryType() == wkbPoint) {
+      auto* pt = held->toPoint();
+      pt->setX(p->lon);
+      pt->setY(p->lat);
+      return;
+    }
+  } else if (const auto* l = std::get_if<model::LineString>(&g); l && target == GeometryType::linestring) {
+    if (held && held->getGeometryType() == wkbLineString) {
+      fill_line(*held->toLineString(), *l);
+      return;
+    }
+  }
+  feat.SetGeometryDirectly(make_geometry(g, target));  // nullptr for none
 }
 
 }  // namespace
@@ -187,6 +209,10 @@ struct VectorWriter::Impl {
     OGRLayer* layer = nullptr;
     std::vector<int> field_index;
     OGRFeatureDefn* defn = nullptr;
+    // One feature per layer, reused for every write with its geometry kept
+    // and overwritten in place: building an OGRFeature and its geometry anew
+    // for each of a million features costs as much as the insert.
+    std::unique_ptr<OGRFeature> feature;
   };
   std::vector<Layer> layers;
   std::uint64_t written = 0;
@@ -330,7 +356,9 @@ void VectorWriter::write(std::size_t layer, const Feature& f) {
     throw RunError("internal: feature of layer '" + L.schema.name + "' has " + std::to_string(f.values.size()) +
                    " values for " + std::to_string(L.schema.fields.size()) + " fields");
   m.begin();
-  OGRFeature feat(L.defn);
+  if (!L.feature) L.feature = std::make_unique<OGRFeature>(L.defn);
+  OGRFeature& feat = *L.feature;
+  feat.SetFID(OGRNullFID);
   for (std::size_t i = 0; i < f.values.size(); ++i) {
     const int idx = L.field_index[i];
     const FieldValue& v = f.values[i];
@@ -346,10 +374,7 @@ void VectorWriter::write(std::size_t layer, const Feature& f) {
       feat.SetField(idx, dt->year(), dt->month(), dt->day(), 0, 0, 0.0f, 0);
     }
   }
-  if (L.schema.geometry != GeometryType::none) {
-    OGRGeometry* g = make_geometry(f.geometry, L.schema.geometry);
-    if (g) feat.SetGeometryDirectly(g);
-  }
+  if (L.schema.geometry != GeometryType::none) set_geometry(feat, f.geometry, L.schema.geometry);
   if (L.layer->CreateFeature(&feat) != OGRERR_NONE)
     throw RunError("cannot write a feature of layer '" + L.schema.name + "' to '" + m.path.string() + "'" +
                    last_gdal_error());

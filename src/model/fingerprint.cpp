@@ -52,6 +52,7 @@ class Digest {
 }  // namespace
 
 std::string fingerprint(const Dataset& ds) {
+  if (!ds.read_fingerprint.empty()) return ds.read_fingerprint;
   Digest d;
   d.count(ds.counties.size());
   for (const auto& c : ds.counties) d.text(c.code);
@@ -64,18 +65,34 @@ std::string fingerprint(const Dataset& ds) {
     d.number(v.location.lon);
     d.number(v.location.lat);
   }
-  d.count(ds.roads.size());
-  for (const auto& r : ds.roads) {
-    d.text(r.id);
-    d.count(r.geometry.size());
-    for (const auto& part : r.geometry) {
-      d.count(part.size());
-      if (!part.empty()) {
-        d.number(part.front().lon);
-        d.number(part.front().lat);
-        d.number(part.back().lon);
-        d.number(part.back().lat);
+  auto part = [&](std::size_t size, const LonLat& front, const LonLat& back) {
+    d.count(size);
+    if (size == 0) return;
+    d.number(front.lon);
+    d.number(front.lat);
+    d.number(back.lon);
+    d.number(back.lat);
+  };
+  if (ds.roads_graph_only) {
+    const RoadColumns& rc = ds.road_columns;
+    d.count(rc.size());
+    for (std::size_t i = 0; i < rc.size(); ++i) {
+      d.text(rc.id[i]);
+      d.count(rc.first_part[i + 1] - rc.first_part[i]);
+      for (std::uint32_t p = rc.first_part[i]; p < rc.first_part[i + 1]; ++p) {
+        const std::uint32_t b = rc.first_vertex[p], e = rc.first_vertex[p + 1];
+        if (b < e) part(e - b, rc.lonlat[b], rc.lonlat[e - 1]);
+        else part(0, {}, {});
       }
+    }
+  } else {
+    d.count(ds.roads.size());
+    for (const auto& r : ds.roads) {
+      d.text(r.id);
+      d.count(r.geometry.size());
+      for (const auto& p : r.geometry)
+        if (p.empty()) part(0, {}, {});
+        else part(p.size(), p.front(), p.back());
     }
   }
   d.count(ds.facilities.size());

@@ -288,7 +288,8 @@ DatasetGraph build_dataset_graph(const model::Dataset& ds, const BuildOptions& o
   const auto roads = ds.layers.find("roads");
   prep.source = roads != ds.layers.end() ? roads->second.source : ds.path;
   prep.progress = progress;
-  g.table = prepare_segments(ds.roads, projector, prep);
+  g.table = ds.roads_graph_only ? prepare_segments(ds.road_columns, projector, prep)
+                                : prepare_segments(ds.roads, projector, prep);
   g.built = build_graph(g.table, options);
   return g;
 }

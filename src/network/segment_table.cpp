@@ -25,31 +25,58 @@ std::size_t SegmentTable::memory_bytes() const {
 
 namespace {
 
-InputLocation where(const PrepareOptions& o, const model::RoadSegment& r, const char* field) {
+InputLocation where(const PrepareOptions& o, const std::string& id, std::int64_t fid, const char* field) {
   InputLocation loc;
   loc.file = o.source;
   loc.layer = "roads";
-  loc.feature = r.id.empty() ? "fid " + std::to_string(r.ref.fid) : r.id;
+  loc.feature = id.empty() ? "fid " + std::to_string(fid) : id;
   loc.field = field;
   return loc;
 }
 
-}  // namespace
-
-SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, const geo::Projector& projector,
-                              const PrepareOptions& options) {
-  SegmentTable t;
-  t.crs = projector.crs();
-  const std::size_t ns = roads.size();
-  std::size_t nv = 0, np = 0;
-  for (const auto& r : roads) {
-    np += r.geometry.size();
-    for (const auto& part : r.geometry) nv += part.size();
-  }
+void check_size(std::size_t nv, std::size_t ns) {
   // Vertex indices carry a flag bit while noding (build.cpp).
   if (nv >= (std::size_t{1} << 31) || ns >= (std::size_t{1} << 31))
     throw RunError("too many road vertices (" + std::to_string(nv) + ") for one graph; the limit is 2^31",
                    "split the area into smaller datasets");
+}
+
+float checked_speed(double v, const PrepareOptions& o, const std::string& id, std::int64_t fid) {
+  if (!std::isfinite(v) || v <= 0.0 || v > 300.0)
+    throw InputError(where(o, id, fid, "speed_kmh"), "speed " + std::to_string(v) + " km/h is not in (0, 300]",
+                     "correct it, or leave it empty to use the speed of the road class");
+  return static_cast<float>(v);
+}
+
+void check_vertex(LonLat p, const PrepareOptions& o, const std::string& id, std::int64_t fid) {
+  if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || std::fabs(p.lat) > 90.0)
+    throw GeometryError(where(o, id, fid, ""),
+                        "vertex (" + std::to_string(p.lon) + ", " + std::to_string(p.lat) + ") is not a valid lon/lat",
+                        "fix or delete the vertex in the source");
+}
+
+// Appends one part's vertices to the table, dropping repeated ones; a part
+// left with fewer than two is listed as degenerate instead.
+template <class It>
+void add_part(SegmentTable& t, std::size_t segment, It begin, It end, const PrepareOptions& o, const std::string& id,
+              std::int64_t fid) {
+  const std::size_t start = t.lonlat.size();
+  for (It it = begin; it != end; ++it) {
+    const LonLat p = *it;
+    check_vertex(p, o, id, fid);
+    if (t.lonlat.size() > start && t.lonlat.back() == p) continue;  // repeated vertex: no length, no junction
+    t.lonlat.push_back(p);
+  }
+  if (t.lonlat.size() - start < 2) {
+    t.lonlat.resize(start);
+    t.degenerate_parts.push_back(static_cast<std::uint32_t>(segment));
+    return;
+  }
+  t.first_vertex.push_back(static_cast<std::uint32_t>(start));
+  t.part_segment.push_back(static_cast<std::uint32_t>(segment));
+}
+
+void reserve(SegmentTable& t, std::size_t ns, std::size_t np, std::size_t nv) {
   t.id.reserve(ns);
   t.road_class.reserve(ns);
   t.speed_kmh.reserve(ns);
@@ -59,50 +86,16 @@ SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, cons
   t.first_vertex.reserve(np + 1);
   t.part_segment.reserve(np);
   t.lonlat.reserve(nv);
+}
 
-  Progress progress(options.progress, "preparing roads", 2 * ns);
-  for (std::size_t i = 0; i < ns; ++i) {
-    const auto& r = roads[i];
-    float speed = std::numeric_limits<float>::quiet_NaN();
-    if (r.speed_kmh) {
-      const double v = *r.speed_kmh;
-      if (!std::isfinite(v) || v <= 0.0 || v > 300.0)
-        throw InputError(where(options, r, "speed_kmh"), "speed " + std::to_string(v) + " km/h is not in (0, 300]",
-                         "correct it, or leave it empty to use the speed of the road class");
-      speed = static_cast<float>(v);
-    }
-    t.id.push_back(r.id);
-    t.road_class.push_back(r.road_class);
-    t.speed_kmh.push_back(speed);
-    t.oneway.push_back(r.oneway);
-    t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
-    for (const auto& part : r.geometry) {
-      const std::size_t start = t.lonlat.size();
-      for (const LonLat& p : part) {
-        if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || std::fabs(p.lat) > 90.0)
-          throw GeometryError(where(options, r, ""),
-                              "vertex (" + std::to_string(p.lon) + ", " + std::to_string(p.lat) + ") is not a valid lon/lat",
-                              "fix or delete the vertex in the source");
-        if (t.lonlat.size() > start && t.lonlat.back() == p) continue;  // repeated vertex: no length, no junction
-        t.lonlat.push_back(p);
-      }
-      if (t.lonlat.size() - start < 2) {
-        t.lonlat.resize(start);
-        t.degenerate_parts.push_back(static_cast<std::uint32_t>(i));
-        continue;
-      }
-      t.first_vertex.push_back(static_cast<std::uint32_t>(start));
-      t.part_segment.push_back(static_cast<std::uint32_t>(i));
-    }
-    if ((i & 0xFFF) == 0) progress.set(i);
-  }
-  t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
-  t.first_vertex.push_back(static_cast<std::uint32_t>(t.lonlat.size()));
-
-  // Projection and geodesic lengths, the costly part, on all cores: each
-  // thread takes a run of whole segments (so length_m has one writer per
-  // segment) with its own PROJ transformation (they are not shared between
-  // threads). An error is the first one in input order, as when serial.
+// Projection and geodesic lengths, the costly part, on all cores: each
+// thread takes a run of whole segments (so length_m has one writer per
+// segment) with its own PROJ transformation (they are not shared between
+// threads). An error is the first one in input order, as when serial.
+// `location(segment)` names a segment in messages.
+template <class Location>
+void project_and_measure(SegmentTable& t, const geo::Projector& projector, Progress& progress, Location location) {
+  const std::size_t ns = t.segment_count();
   t.xy.resize(t.lonlat.size());
   t.cum_length_m.resize(t.lonlat.size());
   const std::size_t nparts = t.part_count();
@@ -129,17 +122,17 @@ SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, cons
     }
     for (std::size_t p = p0; p < p1; ++p) {
       const std::uint32_t seg = t.part_segment[p];
-      double cum = 0.0;
-      for (std::uint32_t k = t.first_vertex[p]; k < t.first_vertex[p + 1]; ++k) {
+      const std::uint32_t b = t.first_vertex[p], e = t.first_vertex[p + 1];
+      for (std::uint32_t k = b; k < e; ++k)
         if (!std::isfinite(t.xy[k].x) || !std::isfinite(t.xy[k].y))
-          throw GeometryError(where(options, roads[seg], ""),
+          throw GeometryError(location(seg),
                               "vertex (" + std::to_string(t.lonlat[k].lon) + ", " + std::to_string(t.lonlat[k].lat) +
                                   ") cannot be projected to " + t.crs.name(),
                               "check the coordinates and the layer's CRS");
-        if (k > t.first_vertex[p]) cum += geo::geodesic_distance(t.lonlat[k - 1], t.lonlat[k]).value();
-        t.cum_length_m[k] = cum;
-      }
-      t.length_m[seg] += cum;
+      // Short lines by the closed formula, longer ones by geod_inverse
+      // (docs/network.md, "Lengths").
+      geo::cumulative_length_m(&t.lonlat[b], e - b, &t.cum_length_m[b]);
+      t.length_m[seg] += t.cum_length_m[e - 1];
       if (w == 0 && (p & 0xFFF) == 0) progress.set(ns + static_cast<std::uint64_t>(seg) * workers);
     }
   };
@@ -168,6 +161,71 @@ SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, cons
       if (e) std::rethrow_exception(e);
   }
   progress.finish();
+}
+
+}  // namespace
+
+SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, const geo::Projector& projector,
+                              const PrepareOptions& options) {
+  SegmentTable t;
+  t.crs = projector.crs();
+  const std::size_t ns = roads.size();
+  std::size_t nv = 0, np = 0;
+  for (const auto& r : roads) {
+    np += r.geometry.size();
+    for (const auto& part : r.geometry) nv += part.size();
+  }
+  check_size(nv, ns);
+  reserve(t, ns, np, nv);
+
+  Progress progress(options.progress, "preparing roads", 2 * ns);
+  for (std::size_t i = 0; i < ns; ++i) {
+    const auto& r = roads[i];
+    const float speed =
+        r.speed_kmh ? checked_speed(*r.speed_kmh, options, r.id, r.ref.fid) : std::numeric_limits<float>::quiet_NaN();
+    t.id.push_back(r.id);
+    t.road_class.push_back(r.road_class);
+    t.speed_kmh.push_back(speed);
+    t.oneway.push_back(r.oneway);
+    t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
+    for (const auto& part : r.geometry) add_part(t, i, part.begin(), part.end(), options, r.id, r.ref.fid);
+    if ((i & 0xFFF) == 0) progress.set(i);
+  }
+  t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
+  t.first_vertex.push_back(static_cast<std::uint32_t>(t.lonlat.size()));
+  project_and_measure(t, projector, progress,
+                      [&](std::uint32_t seg) { return where(options, roads[seg].id, roads[seg].ref.fid, ""); });
+  return t;
+}
+
+SegmentTable prepare_segments(const model::RoadColumns& roads, const geo::Projector& projector,
+                              const PrepareOptions& options) {
+  SegmentTable t;
+  t.crs = projector.crs();
+  const std::size_t ns = roads.size();
+  check_size(roads.vertex_count(), ns);
+  reserve(t, ns, roads.part_count(), roads.vertex_count());
+
+  Progress progress(options.progress, "preparing roads", 2 * ns);
+  for (std::size_t i = 0; i < ns; ++i) {
+    const std::string& id = roads.id[i];
+    const double v = roads.speed_kmh[i];
+    t.id.push_back(id);
+    t.road_class.push_back(roads.road_class[i]);
+    t.speed_kmh.push_back(std::isnan(v) ? std::numeric_limits<float>::quiet_NaN() : checked_speed(v, options, id, roads.fid[i]));
+    t.oneway.push_back(roads.oneway[i]);
+    t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
+    for (std::uint32_t p = roads.first_part[i]; p < roads.first_part[i + 1]; ++p) {
+      const auto b = roads.lonlat.begin() + static_cast<std::ptrdiff_t>(roads.first_vertex[p]);
+      const auto e = roads.lonlat.begin() + static_cast<std::ptrdiff_t>(roads.first_vertex[p + 1]);
+      add_part(t, i, b, e, options, id, roads.fid[i]);
+    }
+    if ((i & 0xFFF) == 0) progress.set(i);
+  }
+  t.first_part.push_back(static_cast<std::uint32_t>(t.part_segment.size()));
+  t.first_vertex.push_back(static_cast<std::uint32_t>(t.lonlat.size()));
+  project_and_measure(t, projector, progress,
+                      [&](std::uint32_t seg) { return where(options, roads.id[seg], roads.fid[seg], ""); });
   return t;
 }
 

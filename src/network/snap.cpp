@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <string>
 
 #include "crossings.hpp"
@@ -27,11 +28,107 @@ double hyp(XY a, XY b) {
   return std::sqrt(dx * dx + dy * dy);
 }
 
+// The interior vertices (neither end of their part) at which the builder cut
+// a part, in vertex order: those sharing their quantised position with
+// another vertex. Only segments with more pieces than parts, or with a
+// collapsed piece, can have one; their interior vertices are the candidates,
+// and one pass over all vertices counts how many lie at each candidate's
+// position.
+std::vector<std::uint32_t> interior_cut_vertices(const SegmentTable& t, const std::vector<std::uint32_t>& first_rep,
+                                                 const std::vector<CollapsedPiece>& collapsed) {
+  const std::size_t ns = t.segment_count();
+  std::vector<std::uint8_t> plain(ns, 1);
+  for (const CollapsedPiece& c : collapsed)
+    if (c.segment < ns) plain[c.segment] = 0;
+  std::vector<std::uint32_t> candidates;
+  for (std::size_t s = 0; s < ns; ++s) {
+    if (plain[s] && first_rep[s + 1] - first_rep[s] == t.first_part[s + 1] - t.first_part[s]) continue;
+    for (std::uint32_t p = t.first_part[s]; p < t.first_part[s + 1]; ++p)
+      for (std::uint32_t k = t.first_vertex[p] + 1; k + 1 < t.first_vertex[p + 1]; ++k) candidates.push_back(k);
+  }
+  if (candidates.empty()) return candidates;
+  const CoordinateKeys keys(t.xy);
+  const std::size_t nv = t.vertex_count();
+  std::vector<std::uint32_t> cuts;
+  if (candidates.size() > nv / 8) {
+    // Junctions everywhere: sort every vertex by position, as the builder does.
+    std::vector<geo::KeyedIndex> keyed(nv);
+    for (std::size_t k = 0; k < nv; ++k) keyed[k] = {keys.key(t.xy[k]), static_cast<std::uint32_t>(k)};
+    geo::radix_sort(keyed);
+    std::vector<std::uint8_t> shared(nv, 0);
+    for (std::size_t i = 0; i < nv;) {
+      std::size_t j = i + 1;
+      while (j < nv && keyed[j].key == keyed[i].key) ++j;
+      if (j - i > 1)
+        for (std::size_t m = i; m < j; ++m) shared[keyed[m].index] = 1;
+      i = j;
+    }
+    for (const std::uint32_t k : candidates)
+      if (shared[k]) cuts.push_back(k);
+    return cuts;
+  }
+  // Open addressing on the candidates' keys (no key is all ones: both axes
+  // span less than 2^32 quanta), counting every vertex at each.
+  constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+  int bits = 4;
+  while ((std::size_t{1} << bits) < 2 * candidates.size()) ++bits;
+  const std::size_t mask = (std::size_t{1} << bits) - 1;
+  std::vector<std::uint64_t> slot_key(mask + 1, kEmpty);
+  std::vector<std::uint32_t> slot_count(mask + 1, 0);
+  const auto slot_of = [&](std::uint64_t key) {
+    std::size_t h = static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+    while (slot_key[h] != kEmpty && slot_key[h] != key) h = (h + 1) & mask;
+    return h;
+  };
+  for (const std::uint32_t k : candidates) {
+    const std::uint64_t key = keys.key(t.xy[k]);
+    slot_key[slot_of(key)] = key;
+  }
+  for (std::size_t k = 0; k < nv; ++k) {
+    const std::size_t h = slot_of(keys.key(t.xy[k]));
+    if (slot_key[h] != kEmpty && slot_count[h] < 2) ++slot_count[h];
+  }
+  for (const std::uint32_t k : candidates)
+    if (slot_count[slot_of(keys.key(t.xy[k]))] >= 2) cuts.push_back(k);
+  return cuts;
+}
+
 double weight(const RoadGraph& g, EdgeId a, Metric m) {
   return m == Metric::time_s ? g.time_s(a) : g.length(a).value();
 }
 
 }  // namespace
+
+// A PROJ transformation must not be used by two threads at once: each
+// snap() takes a projector of its own from here (made on first need) and
+// puts it back.
+struct EdgeSnapper::ProjectorPool {
+  explicit ProjectorPool(geo::LocalCrs c) : crs(std::move(c)) {}
+  geo::LocalCrs crs;
+  std::mutex mutex;
+  std::vector<std::unique_ptr<geo::Projector>> idle;
+
+  struct Lease {
+    ProjectorPool* pool;
+    std::unique_ptr<geo::Projector> p;
+    ~Lease() {
+      const std::lock_guard<std::mutex> lock(pool->mutex);
+      pool->idle.push_back(std::move(p));
+    }
+  };
+  Lease take() {
+    std::unique_ptr<geo::Projector> p;
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      if (!idle.empty()) {
+        p = std::move(idle.back());
+        idle.pop_back();
+      }
+    }
+    if (!p) p = std::make_unique<geo::Projector>(crs);
+    return Lease{this, std::move(p)};
+  }
+};
 
 EdgeSnapper::~EdgeSnapper() = default;
 EdgeSnapper::EdgeSnapper(EdgeSnapper&&) noexcept = default;
@@ -49,37 +146,16 @@ EdgeSnapper::EdgeSnapper(const SegmentTable& table, const BuildResult& built, bo
   const SegmentTable& t = *table_;
   const RoadGraph& g = built.graph;
   projector_ = std::make_unique<geo::Projector>(t.crs);
-  const std::size_t nv = t.vertex_count();
+  pool_ = std::make_unique<ProjectorPool>(t.crs);
   const std::size_t ns = t.segment_count();
 
-  // 1. Where the builder cut parts into pieces: at part ends and at every
-  // vertex sharing its quantised position with another vertex (build.cpp,
-  // steps 1-2). Snapping of ends merges nodes but never adds a cut.
-  std::vector<std::uint8_t> cut(nv, 0);
-  if (nv > 0) {
-    const CoordinateKeys keys(t.xy);
-    std::vector<geo::KeyedIndex> keyed(nv);
-    for (std::size_t k = 0; k < nv; ++k) keyed[k] = {keys.key(t.xy[k]), static_cast<std::uint32_t>(k)};
-    geo::radix_sort(keyed);
-    for (std::size_t i = 0; i < nv;) {
-      std::size_t j = i + 1;
-      while (j < nv && keyed[j].key == keyed[i].key) ++j;
-      if (j - i > 1)
-        for (std::size_t m = i; m < j; ++m) cut[keyed[m].index] = 1;
-      i = j;
-    }
-    for (std::size_t p = 0; p < t.part_count(); ++p) {
-      cut[t.first_vertex[p]] = 1;
-      cut[t.first_vertex[p + 1] - 1] = 1;
-    }
-  }
-
-  // 2. The graph's pieces grouped by segment, each once in digitised direction.
+  // 1. The graph's pieces grouped by segment, each once in digitised direction.
   std::vector<std::uint32_t> first_rep(ns + 1, 0);
   const auto fo = g.first_out();
   const auto flags = g.arc_flags();
   const auto heads = g.heads();
   const auto segs = g.segments();
+  const auto lens = g.lengths_m();
   auto is_rep = [&](std::uint32_t a) { return !((flags[a] & kArcTwoWay) && (flags[a] & kArcReversed)); };
   for (std::uint32_t a = 0; a < g.arc_count(); ++a)
     if (is_rep(a) && segs[a] < ns) ++first_rep[segs[a] + 1];
@@ -91,45 +167,71 @@ EdgeSnapper::EdgeSnapper(const SegmentTable& table, const BuildResult& built, bo
       for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a) {
         if (!is_rep(a) || segs[a] >= ns) continue;
         const std::uint32_t v = heads[a];
-        Rep r{g.lengths_m()[a], u, v, EdgeId(a), EdgeId::invalid()};
+        Rep r{lens[a], u, v, EdgeId(a), EdgeId::invalid()};
         if (flags[a] & kArcTwoWay) {
           for (std::uint32_t b = fo[v]; b < fo[v + 1]; ++b)
             if (heads[b] == u && segs[b] == segs[a] && (flags[b] & kArcReversed) && (flags[b] & kArcTwoWay) &&
-                g.lengths_m()[b] == r.length) {
+                lens[b] == r.length) {
               r.bwd = EdgeId(b);
               break;
             }
         } else if (flags[a] & kArcReversed) {
-          r = Rep{g.lengths_m()[a], v, u, EdgeId::invalid(), EdgeId(a)};
+          r = Rep{lens[a], v, u, EdgeId::invalid(), EdgeId(a)};
         }
         reps[fill[segs[a]]++] = r;
       }
     for (std::size_t s = 0; s < ns; ++s)
-      std::sort(reps.begin() + first_rep[s], reps.begin() + first_rep[s + 1],
-                [](const Rep& x, const Rep& y) { return x.length < y.length; });
+      if (first_rep[s + 1] - first_rep[s] > 1)
+        std::sort(reps.begin() + first_rep[s], reps.begin() + first_rep[s + 1],
+                  [](const Rep& x, const Rep& y) { return x.length < y.length; });
   }
+
+  // 2. Where the builder cut parts into pieces: at part ends and at every
+  // vertex sharing its quantised position with another vertex (build.cpp,
+  // steps 1-2). Snapping of ends merges nodes but never adds a cut. A segment
+  // with as many pieces as parts and none collapsed has no cut inside a part;
+  // only the interior vertices of the other segments (road junctions away
+  // from road ends: few) need their positions matched against every vertex.
+  const std::vector<std::uint32_t> interior_cuts = interior_cut_vertices(t, first_rep, built.collapsed);
 
   // 3. Walk every part from cut to cut and match each run of vertices to the
   // piece of its segment with the same length (the builder stored exactly
   // float(cum[k1] - cum[k0])); among equal lengths the one whose nodes lie
   // nearest the run's ends. Runs without a piece were collapsed by snapping.
   arc_piece_.assign(g.arc_count(), kNoPiece);
+  pieces_.reserve(reps.size());
+  std::size_t next_cut = 0;  // into interior_cuts, which is in vertex order
   for (std::size_t p = 0; p < t.part_count(); ++p) {
     const std::uint32_t s = t.part_segment[p];
     std::uint32_t k0 = t.first_vertex[p];
-    for (std::uint32_t k = k0 + 1; k < t.first_vertex[p + 1]; ++k) {
-      if (!cut[k]) continue;
+    const std::uint32_t last = t.first_vertex[p + 1] - 1;
+    while (next_cut < interior_cuts.size() && interior_cuts[next_cut] <= k0) ++next_cut;
+    while (k0 < last) {
+      std::uint32_t k = last;
+      if (next_cut < interior_cuts.size() && interior_cuts[next_cut] < last) k = interior_cuts[next_cut++];
       const auto len = static_cast<float>(t.cum_length_m[k] - t.cum_length_m[k0]);
-      auto lo = std::lower_bound(reps.begin() + first_rep[s], reps.begin() + first_rep[s + 1], len,
-                                 [](const Rep& r, float l) { return r.length < l; });
+      const auto end = reps.begin() + first_rep[s + 1];
+      auto lo = std::lower_bound(reps.begin() + first_rep[s], end, len, [](const Rep& r, float l) { return r.length < l; });
       Rep* best = nullptr;
-      double best_d = std::numeric_limits<double>::infinity();
-      for (auto it = lo; it != reps.begin() + first_rep[s + 1] && it->length == len; ++it) {
+      bool several = false;
+      for (auto it = lo; it != end && it->length == len; ++it) {
         if (it->used) continue;
-        const double d = hyp(g.xy(VertexId(it->from)), t.xy[k0]) + hyp(g.xy(VertexId(it->to)), t.xy[k]);
-        if (d < best_d) {
-          best_d = d;
-          best = &*it;
+        if (best) {
+          several = true;
+          break;
+        }
+        best = &*it;
+      }
+      if (several) {  // the nearest: only then are node positions read
+        best = nullptr;
+        double best_d = std::numeric_limits<double>::infinity();
+        for (auto it = lo; it != end && it->length == len; ++it) {
+          if (it->used) continue;
+          const double d = hyp(g.xy(VertexId(it->from)), t.xy[k0]) + hyp(g.xy(VertexId(it->to)), t.xy[k]);
+          if (d < best_d) {
+            best_d = d;
+            best = &*it;
+          }
         }
       }
       if (best) {
@@ -143,26 +245,93 @@ EdgeSnapper::EdgeSnapper(const SegmentTable& table, const BuildResult& built, bo
       k0 = k;
     }
   }
+  std::vector<Rep>().swap(reps);
 
-  // 4. Index the straight sub-segments of every piece by their boxes.
-  std::vector<geo::Box> boxes;
+  // 4. Index the straight sub-segments of every piece on a dense grid: each
+  // sub-segment listed in every cell its box meets, cell by cell in one flat
+  // array (a counting sort), so that a query finds a cell by arithmetic.
+  std::size_t nsub = 0;
+  for (const EdgePiece& pc : pieces_) nsub += pc.last_vertex - pc.first_vertex;
+  if (nsub >= std::numeric_limits<std::uint32_t>::max()) throw RunError("too many road sub-segments to index");
+  sub_vertex_.reserve(nsub);
+  sub_piece_.reserve(nsub);
   double total = 0.0;
+  double min_x = std::numeric_limits<double>::infinity(), min_y = min_x, max_x = -min_x, max_y = -min_x;
   for (std::uint32_t i = 0; i < pieces_.size(); ++i) {
     const EdgePiece& pc = pieces_[i];
     for (std::uint32_t k = pc.first_vertex; k < pc.last_vertex; ++k) {
-      const XY a = t.xy[k], b = t.xy[k + 1];
-      boxes.push_back({std::min(a.x, b.x), std::min(a.y, b.y), std::max(a.x, b.x), std::max(a.y, b.y)});
+      const XY a = t.xy[k];
+      min_x = std::min(min_x, a.x);
+      max_x = std::max(max_x, a.x);
+      min_y = std::min(min_y, a.y);
+      max_y = std::max(max_y, a.y);
       sub_vertex_.push_back(k);
       sub_piece_.push_back(i);
-      const double l = hyp(a, b);
+      const double l = hyp(a, t.xy[k + 1]);
       total += l;
       max_sub_length_ = std::max(max_sub_length_, l);
     }
+    if (pc.last_vertex > pc.first_vertex) {
+      const XY b = t.xy[pc.last_vertex];
+      min_x = std::min(min_x, b.x);
+      max_x = std::max(max_x, b.x);
+      min_y = std::min(min_y, b.y);
+      max_y = std::max(max_y, b.y);
+    }
   }
   // Cells about twice the mean sub-segment: a query box meets a few cells and
-  // a sub-segment a few cells.
-  const double mean = boxes.empty() ? 100.0 : total / static_cast<double>(boxes.size());
-  index_ = geo::GridIndex::of_boxes(boxes, std::clamp(2.0 * mean, 25.0, 2000.0));
+  // a sub-segment a few cells. Larger where the roads are so sparse over
+  // their extent that the grid would hold far more cells than sub-segments.
+  const double mean = nsub == 0 ? 100.0 : total / static_cast<double>(nsub);
+  grid_.build(t.xy, sub_vertex_, min_x, min_y, max_x, max_y, std::clamp(2.0 * mean, 25.0, 2000.0));
+}
+
+void EdgeSnapper::Grid::build(const std::vector<XY>& xy, const std::vector<std::uint32_t>& sub_vertex, double min_x,
+                              double min_y, double max_x, double max_y, double cell_m) {
+  first.clear();
+  items.clear();
+  const std::size_t nsub = sub_vertex.size();
+  if (nsub == 0) return;
+  x0 = min_x;
+  y0 = min_y;
+  cell = cell_m;
+  const double cap = 2.0 * static_cast<double>(nsub) + static_cast<double>(1 << 20);
+  for (;;) {
+    const double c = std::floor((max_x - min_x) / cell) + 1.0, r = std::floor((max_y - min_y) / cell) + 1.0;
+    if (c * r <= cap) {
+      cols = static_cast<std::int64_t>(c);
+      rows = static_cast<std::int64_t>(r);
+      break;
+    }
+    cell *= 2.0;
+  }
+  const auto cell_range = [&](std::uint32_t i, std::int64_t& c0, std::int64_t& c1, std::int64_t& r0, std::int64_t& r1) {
+    const XY a = xy[sub_vertex[i]], b = xy[sub_vertex[i] + 1];
+    c0 = column(std::min(a.x, b.x));
+    c1 = column(std::max(a.x, b.x));
+    r0 = row(std::min(a.y, b.y));
+    r1 = row(std::max(a.y, b.y));
+  };
+  first.assign(static_cast<std::size_t>(cols * rows) + 1, 0);
+  std::uint64_t total = 0;
+  for (std::uint32_t i = 0; i < nsub; ++i) {
+    std::int64_t c0, c1, r0, r1;
+    cell_range(i, c0, c1, r0, r1);
+    for (std::int64_t c = c0; c <= c1; ++c)
+      for (std::int64_t r = r0; r <= r1; ++r) ++first[static_cast<std::size_t>(c * rows + r) + 1];
+    total += static_cast<std::uint64_t>((c1 - c0 + 1) * (r1 - r0 + 1));
+  }
+  if (total >= std::numeric_limits<std::uint32_t>::max())
+    throw RunError("road sub-segments cover too many cells of the snapping grid");
+  for (std::size_t k = 1; k < first.size(); ++k) first[k] += first[k - 1];
+  items.resize(total);
+  std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
+  for (std::uint32_t i = 0; i < nsub; ++i) {
+    std::int64_t c0, c1, r0, r1;
+    cell_range(i, c0, c1, r0, r1);
+    for (std::int64_t c = c0; c <= c1; ++c)
+      for (std::int64_t r = r0; r <= r1; ++r) items[fill[static_cast<std::size_t>(c * rows + r)]++] = i;
+  }
 }
 
 std::optional<std::uint32_t> EdgeSnapper::piece_of_arc(EdgeId a) const {
@@ -171,10 +340,11 @@ std::optional<std::uint32_t> EdgeSnapper::piece_of_arc(EdgeId a) const {
 }
 
 std::optional<SnapPoint> EdgeSnapper::snap(LonLat p, double max_distance_m) const {
-  if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || sub_vertex_.empty() || !(max_distance_m >= 0.0))
+  if (!std::isfinite(p.lon) || !std::isfinite(p.lat) || grid_.items.empty() || !(max_distance_m >= 0.0))
     return std::nullopt;
   const SegmentTable& t = *table_;
-  const XY q = projector_->to_local(p);
+  const ProjectorPool::Lease proj = pool_->take();
+  const XY q = proj.p->to_local(p);
   if (!std::isfinite(q.x) || !std::isfinite(q.y)) return std::nullopt;
   // Planar search radius: the geodesic bound widened by the zone's largest
   // scale error, so that no candidate within the bound is missed.
@@ -182,8 +352,8 @@ std::optional<SnapPoint> EdgeSnapper::snap(LonLat p, double max_distance_m) cons
   double best_d = std::numeric_limits<double>::infinity();
   std::uint32_t best_sub = 0;
   double best_t = 0.0;
-  for (double r = std::min(index_.cell_size(), limit);; r = std::min(2.0 * r, limit)) {
-    index_.for_each_in_box({q.x - r, q.y - r, q.x + r, q.y + r}, [&](std::uint32_t i) {
+  for (double r = std::min(grid_.cell, limit);; r = std::min(2.0 * r, limit)) {
+    grid_.for_each_in_box(q.x - r, q.y - r, q.x + r, q.y + r, [&](std::uint32_t i) {
       const XY a = t.xy[sub_vertex_[i]], b = t.xy[sub_vertex_[i] + 1];
       const double dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy;
       double f = l2 > 0.0 ? ((q.x - a.x) * dx + (q.y - a.y) * dy) / l2 : 0.0;
@@ -207,7 +377,7 @@ std::optional<SnapPoint> EdgeSnapper::snap(LonLat p, double max_distance_m) cons
   else if (best_t >= 1.0) at = t.lonlat[k + 1];
   else {
     const XY a = t.xy[k], b = t.xy[k + 1];
-    at = projector_->to_geographic({a.x + best_t * (b.x - a.x), a.y + best_t * (b.y - a.y)});
+    at = proj.p->to_geographic({a.x + best_t * (b.x - a.x), a.y + best_t * (b.y - a.y)});
   }
   SnapPoint sp;
   sp.piece = sub_piece_[best_sub];
@@ -226,8 +396,8 @@ namespace {
 // sub-segment: sub-segments are short enough that the difference from the
 // geodesic is far below a metre.
 template <class P, class Lerp>
-std::vector<P> cut_piece(const SegmentTable& t, const EdgePiece& pc, double from_m, double to_m,
-                         const std::vector<P>& coords, Lerp lerp) {
+void cut_piece(const SegmentTable& t, const EdgePiece& pc, double from_m, double to_m, const std::vector<P>& coords,
+               Lerp lerp, std::vector<P>& line) {
   if (from_m > to_m) std::swap(from_m, to_m);
   const double base = t.cum_length_m[pc.first_vertex];
   from_m = std::clamp(from_m, 0.0, pc.length_m);
@@ -239,27 +409,34 @@ std::vector<P> cut_piece(const SegmentTable& t, const EdgePiece& pc, double from
     const double f = b > a ? std::clamp((d - a) / (b - a), 0.0, 1.0) : 0.0;
     return lerp(coords[k], coords[k + 1], f);
   };
-  std::vector<P> line{at(from_m)};
+  line.clear();
+  line.push_back(at(from_m));
   for (std::uint32_t k = pc.first_vertex + 1; k < pc.last_vertex; ++k) {
     const double d = t.cum_length_m[k] - base;
     if (d > from_m && d < to_m) line.push_back(coords[k]);
   }
   line.push_back(at(to_m));
-  return line;
 }
+
+LonLat lerp_lonlat(LonLat p, LonLat q, double f) { return LonLat{p.lon + f * (q.lon - p.lon), p.lat + f * (q.lat - p.lat)}; }
 
 }  // namespace
 
 std::vector<LonLat> EdgeSnapper::piece_line(std::uint32_t piece, double from_m, double to_m) const {
-  return cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->lonlat, [](LonLat p, LonLat q, double f) {
-    return LonLat{p.lon + f * (q.lon - p.lon), p.lat + f * (q.lat - p.lat)};
-  });
+  std::vector<LonLat> line;
+  cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->lonlat, lerp_lonlat, line);
+  return line;
+}
+
+void EdgeSnapper::piece_line_into(std::uint32_t piece, double from_m, double to_m, std::vector<LonLat>& out) const {
+  cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->lonlat, lerp_lonlat, out);
 }
 
 std::vector<XY> EdgeSnapper::piece_line_xy(std::uint32_t piece, double from_m, double to_m) const {
-  return cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->xy, [](XY p, XY q, double f) {
-    return XY{p.x + f * (q.x - p.x), p.y + f * (q.y - p.y)};
-  });
+  std::vector<XY> line;
+  cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->xy,
+            [](XY p, XY q, double f) { return XY{p.x + f * (q.x - p.x), p.y + f * (q.y - p.y)}; }, line);
+  return line;
 }
 
 std::vector<Source> point_sources(const EdgeSnapper& s, const RoadGraph& g, const SnapPoint& p, Metric metric,

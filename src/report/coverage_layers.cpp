@@ -1,6 +1,8 @@
 // The coverage GeoPackage layers and the per-village CSV, built from the same
 // rows so that the two always carry the same fields.
 #include <cmath>
+#include <exception>
+#include <thread>
 #include <map>
 
 #include "ruralnet/report/csv.hpp"
@@ -111,31 +113,36 @@ std::string coverage_csv(const model::Dataset& ds, const coverage::CoverageResul
   return out;
 }
 
-std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const coverage::CoverageResult& r) {
+namespace {
+
+// The four layers, feature by feature: schema(k, schema) once per layer
+// before its features, then feature(k, f) for each, the feature reused from
+// one call to the next (its geometry storage kept).
+template <class Schema, class Emit>
+void for_each_layer(const model::Dataset& ds, const coverage::CoverageResult& r, Schema schema, Emit emit) {
   const Names n(ds);
-  std::vector<io::LayerData> layers(4);
-  auto& vl = layers[0];
-  vl.schema = {"villages_reach", io::GeometryType::point, village_fields()};
+  io::Feature f;
+  schema(0, io::LayerSchema{"villages_reach", io::GeometryType::point, village_fields()});
   for (std::size_t i = 0; i < r.villages.size(); ++i) {
-    io::Feature f;
     if (finite(ds.villages[i].location)) f.geometry = ds.villages[i].location;
+    else f.geometry = std::monostate{};
     f.values = village_row(ds, r, n, i);
-    vl.features.push_back(std::move(f));
+    emit(0, f);
   }
-  auto& tl = layers[1];
-  tl.schema = {"tier_links",
-               io::GeometryType::linestring,
-               {{"from_id", FieldType::text},
-                {"from_tier", FieldType::text},
-                {"to_id", FieldType::text},
-                {"to_tier", FieldType::text},
-                {"to_admin_code", FieldType::text},
-                {"kind", FieldType::text},
-                {"time_min", FieldType::real},
-                {"length_m", FieldType::real}}};
+  schema(1, io::LayerSchema{"tier_links",
+                            io::GeometryType::linestring,
+                            {{"from_id", FieldType::text},
+                             {"from_tier", FieldType::text},
+                             {"to_id", FieldType::text},
+                             {"to_tier", FieldType::text},
+                             {"to_admin_code", FieldType::text},
+                             {"kind", FieldType::text},
+                             {"time_min", FieldType::real},
+                             {"length_m", FieldType::real}}});
+  f.geometry = model::LineString{};
   for (const auto& l : r.links) {
-    io::Feature f;
-    f.geometry = l.path;
+    auto& line = std::get<model::LineString>(f.geometry);
+    line.assign(l.path.begin(), l.path.end());
     f.values = {text(facility_id(ds, l.from)),
                 FieldValue(std::string(model::to_string(ds.facilities[l.from].tier))),
                 text(facility_id(ds, l.to)),
@@ -144,52 +151,90 @@ std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const cover
                 FieldValue(l.kind),
                 minutes(l.time_min),
                 metres(l.length_m)};
-    tl.features.push_back(std::move(f));
+    emit(1, f);
   }
-  auto& sl = layers[2];
-  sl.schema = {"service_areas",
-               io::GeometryType::multipolygon,
-               {{"facility_id", FieldType::text},
-                {"tier", FieldType::text},
-                {"admin_code", FieldType::text},
-                {"band_min", FieldType::real},
-                {"area_km2", FieldType::real},
-                {"road_km", FieldType::real}}};
+  schema(2, io::LayerSchema{"service_areas",
+                            io::GeometryType::multipolygon,
+                            {{"facility_id", FieldType::text},
+                             {"tier", FieldType::text},
+                             {"admin_code", FieldType::text},
+                             {"band_min", FieldType::real},
+                             {"area_km2", FieldType::real},
+                             {"road_km", FieldType::real}}});
   for (const auto& a : r.service_areas) {
-    io::Feature f;
     f.geometry = a.geometry;
     f.values = {text(facility_id(ds, a.facility)), FieldValue(std::string(model::to_string(a.tier))),
                 text(ds.facilities[a.facility].admin_code), FieldValue(a.band_min),
                 FieldValue(std::round(a.area_km2 * 1e4) / 1e4), FieldValue(std::round(a.road_km * 1e3) / 1e3)};
-    sl.features.push_back(std::move(f));
+    emit(2, f);
   }
-  auto& ol = layers[3];
-  ol.schema = {"off_network",
-               io::GeometryType::point,
-               {{"layer", FieldType::text}, {"id", FieldType::text}, {"kind", FieldType::text}, {"reason", FieldType::text}}};
+  schema(3, io::LayerSchema{"off_network",
+                            io::GeometryType::point,
+                            {{"layer", FieldType::text}, {"id", FieldType::text}, {"kind", FieldType::text}, {"reason", FieldType::text}}});
   for (const auto& o : r.off_network) {
-    io::Feature f;
     const LonLat p = o.layer == "villages" ? ds.villages[o.index].location : ds.facilities[o.index].location;
     if (finite(p)) f.geometry = p;
+    else f.geometry = std::monostate{};
     const std::string kind = o.layer == "villages" ? "village" : model::to_string(ds.facilities[o.index].tier);
     f.values = {FieldValue(o.layer), text(o.id), FieldValue(kind), FieldValue(o.reason)};
-    ol.features.push_back(std::move(f));
+    emit(3, f);
   }
+}
+
+}  // namespace
+
+std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const coverage::CoverageResult& r) {
+  std::vector<io::LayerData> layers(4);
+  for_each_layer(
+      ds, r, [&](std::size_t k, io::LayerSchema schema) { layers[k].schema = std::move(schema); },
+      [&](std::size_t k, const io::Feature& f) { layers[k].features.push_back(f); });
   return layers;
+}
+
+void write_coverage_layers(io::VectorWriter& w, const model::Dataset& ds, const coverage::CoverageResult& r) {
+  std::size_t handle[4] = {0, 0, 0, 0};
+  for_each_layer(
+      ds, r, [&](std::size_t k, const io::LayerSchema& schema) { handle[k] = w.add_layer(schema); },
+      [&](std::size_t k, const io::Feature& f) { w.write(handle[k], f); });
 }
 
 void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
                     bool overwrite) {
-  const std::string json = coverage_json(ds, r).dump(2) + "\n";
-  const std::string csv = coverage_csv(ds, r);
-  const std::string md = coverage_markdown(ds, r);
-  const auto layers = coverage_layers(ds, r);
+  write_coverage(dir, ds, r, overwrite, std::thread::hardware_concurrency() >= 2);
+}
+
+void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
+                    bool overwrite, bool parallel) {
   io::write_atomic(dir, overwrite, [&](const std::filesystem::path& tmp) {
     std::filesystem::create_directories(tmp);
-    io::write_text_file_atomic(tmp / kCoverageJson, json, false);
-    io::write_text_file_atomic(tmp / kCoverageCsv, csv, false);
-    io::write_text_file_atomic(tmp / kCoverageMarkdown, md, false);
-    io::write_layers(tmp / kCoverageGpkg, layers, io::WriteOptions{}, false);
+    // The text files and the GeoPackage share nothing but the (read-only)
+    // results: with two cores they are written side by side.
+    const auto write_text = [&] {
+      io::write_text_file_atomic(tmp / kCoverageJson, coverage_json(ds, r).dump(2) + "\n", false);
+      io::write_text_file_atomic(tmp / kCoverageCsv, coverage_csv(ds, r), false);
+      io::write_text_file_atomic(tmp / kCoverageMarkdown, coverage_markdown(ds, r), false);
+    };
+    const auto write_gpkg = [&] {
+      io::write_vector(tmp / kCoverageGpkg, io::WriteOptions{}, false,
+                       [&](io::VectorWriter& w) { write_coverage_layers(w, ds, r); });
+    };
+    if (!parallel) {
+      write_text();
+      write_gpkg();
+      return;
+    }
+    std::exception_ptr text_error;
+    {
+      std::jthread text([&] {
+        try {
+          write_text();
+        } catch (...) {
+          text_error = std::current_exception();
+        }
+      });
+      write_gpkg();  // on an exception the jthread joins before it propagates
+    }
+    if (text_error) std::rethrow_exception(text_error);
   });
 }
 

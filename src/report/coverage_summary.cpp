@@ -59,7 +59,7 @@ std::string mins(double v) { return std::isfinite(v) ? fixed(v, 1) : "–"; }
 
 }  // namespace
 
-json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) {
+json coverage_totals_json(const model::Dataset& ds, const coverage::CoverageResult& r) {
   const auto& o = r.options;
   json j;
   j["schema"] = coverage::kSchema;
@@ -72,7 +72,8 @@ json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) 
                   {"outlet_radius_m", o.outlet_radius_m},
                   {"bands_min", o.bands_min},
                   {"service_areas", o.service_areas},
-                  {"area_cell_m", o.area_cell_m}};
+                  {"area_cell_m", o.area_cell_m},
+                  {"area_fill_holes_km2", o.area_fill_holes_km2}};
   std::size_t linked = 0, on_net = 0;
   for (const auto& f : r.facilities) {
     if (f.tier == model::Tier::village_outlet && f.linked) ++linked;
@@ -87,6 +88,16 @@ json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) 
                      {"on_network", on_net},
                      {"ignored_unknown_tier", ignored}};
   j["city"] = area_json(r.city);
+  j["service_areas"] = {{"count", r.service_areas.size()}};
+  j["passes"] = json::array();
+  for (const auto& p : r.passes)
+    j["passes"].push_back({{"name", p.name}, {"sources", p.sources}, {"settled", p.settled}, {"seconds", num(p.seconds, 1e4)}});
+  j["administrative_searches"] = r.admin_searches;
+  return j;
+}
+
+json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) {
+  json j = coverage_totals_json(ds, r);
   j["counties"] = json::array();
   for (const auto& a : r.counties) j["counties"].push_back(area_json(a));
   j["townships"] = json::array();
@@ -103,11 +114,6 @@ json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r) 
   j["off_network"] = json::array();
   for (const auto& x : r.off_network)
     j["off_network"].push_back({{"layer", x.layer}, {"id", x.id}, {"reason", x.reason}});
-  j["service_areas"] = {{"count", r.service_areas.size()}};
-  j["passes"] = json::array();
-  for (const auto& p : r.passes)
-    j["passes"].push_back({{"name", p.name}, {"sources", p.sources}, {"settled", p.settled}, {"seconds", num(p.seconds, 1e4)}});
-  j["administrative_searches"] = r.admin_searches;
   return j;
 }
 

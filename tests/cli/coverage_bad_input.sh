@@ -14,6 +14,11 @@ expect_stderr "--outlet-radius"
 run coverage "$T" --out "$OUT/x" --max-snap -1
 expect_code 2
 expect_stderr "--max-snap"
+for bad in -1 nan abc; do
+  run coverage "$T" --out "$OUT/x" --area-fill-holes-km2 "$bad"
+  expect_code 2 "--area-fill-holes-km2 $bad"
+  expect_stderr "--area-fill-holes-km2"
+done
 run coverage "$T" --out "$OUT/x" --bands 30,15
 expect_code 2
 expect_stderr "--bands must be increasing"

@@ -141,3 +141,153 @@ TEST(TraceCells, DenseMatchesHashedOnRandomCells) {
 }
 
 }  // namespace
+
+// The threaded steps of a coverage run (snapping, tier links, link paths and
+// their lengths, the written files) against the same run on one thread.
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+#include <unistd.h>
+
+#include "ruralnet/geo/crs.hpp"
+#include "ruralnet/geo/geodesic.hpp"
+#include "ruralnet/network/build.hpp"
+#include "ruralnet/report/coverage.hpp"
+
+namespace {
+
+// A 36 x 36 grid of roads 400 m apart, nine townships with a station each, a
+// hub, and several thousand villages and outlets at random points (some off
+// the roads' reach), so that every parallel step has many blocks.
+struct County {
+  model::Dataset ds;
+  network::SegmentTable table;
+  network::BuildResult built;
+  County() {
+    constexpr double kDeg = std::numbers::pi / 180.0;
+    const LonLat o{116.2, 31.5};
+    const double dlat = 400.0 / 6371000.0 / kDeg, dlon = dlat / std::cos(o.lat * kDeg);
+    const auto at = [&](double i, double j) { return LonLat{o.lon + i * dlon, o.lat + j * dlat}; };
+    const int n = 36;
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j)
+        for (int d = 0; d < 2; ++d) {
+          if ((d == 0 ? i : j) + 1 >= n) continue;
+          model::RoadSegment r;
+          r.id = "R" + std::to_string(ds.roads.size());
+          r.road_class = static_cast<model::RoadClass>(3 + (i + j) % 3);
+          r.oneway = (i * 7 + j) % 13 == 0 ? model::Oneway::forward : model::Oneway::no;
+          r.geometry.push_back({at(i, j), at(i + 0.5 * (d == 0), j + 0.5 * (d == 1)), d == 0 ? at(i + 1, j) : at(i, j + 1)});
+          ds.roads.push_back(std::move(r));
+        }
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> u(-2.0, n + 1.0);
+    const auto fac = [&](std::string id, model::Tier tier, std::string admin, LonLat p) {
+      model::Facility f;
+      f.id = std::move(id);
+      f.tier = tier;
+      f.admin_code = std::move(admin);
+      f.location = p;
+      f.carriers = {"EMS"};
+      ds.facilities.push_back(f);
+    };
+    fac("H", model::Tier::county_hub, "341599", at(18.2, 18.1));
+    for (int t = 0; t < 9; ++t) fac("S" + std::to_string(t), model::Tier::township_station, "341599" + std::to_string(100 + t),
+                                    at(4.3 + 12 * (t % 3), 4.1 + 12 * (t / 3)));
+    for (int v = 0; v < 4200; ++v) {
+      model::Village vil;
+      const LonLat p = at(u(rng), u(rng));
+      vil.code = "341599" + std::to_string(100 + v % 9) + std::to_string(1000 + v);
+      vil.township_code = vil.code.substr(0, 9);
+      vil.location = p;
+      vil.population = 100.0 + v % 50;
+      ds.villages.push_back(vil);
+      if (v % 5 != 0) fac("O" + std::to_string(v), model::Tier::village_outlet, vil.code, at(u(rng), u(rng)));
+    }
+    const geo::Projector proj(geo::choose_local_crs(Extent{o.lon - dlon, o.lat - dlat, o.lon + n * dlon, o.lat + n * dlat}));
+    table = network::prepare_segments(ds.roads, proj);
+    built = network::build_graph(table);
+  }
+};
+
+bool same(double a, double b) { return (std::isnan(a) && std::isnan(b)) || a == b; }
+bool same(LonLat a, LonLat b) { return same(a.lon, b.lon) && same(a.lat, b.lat); }
+bool same(const coverage::Attachment& a, const coverage::Attachment& b) {
+  return a.on_network == b.on_network && same(a.snap_m, b.snap_m) && same(a.snapped, b.snapped) &&
+         a.component == b.component && a.piece == b.piece && same(a.along_m, b.along_m);
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+TEST(Threads, CoverageOnTwoThreadsEqualsOneThread) {
+  const County c;
+  coverage::CoverageOptions o;
+  o.progress.quiet = true;
+  o.station_threshold_min = 6.0;
+  o.max_snap_m = 500.0;
+  o.service_areas = false;
+  coverage::detail::set_worker_limit(1);
+  const auto one = coverage::analyse(c.ds, c.table, c.built, o);
+  coverage::detail::set_worker_limit(3);
+  const auto many = coverage::analyse(c.ds, c.table, c.built, o);
+  coverage::detail::set_worker_limit(0);
+
+  ASSERT_EQ(one.villages.size(), many.villages.size());
+  std::size_t on = 0, off = 0;
+  for (std::size_t i = 0; i < one.villages.size(); ++i) {
+    const auto &a = one.villages[i], &b = many.villages[i];
+    EXPECT_TRUE(same(a.at, b.at)) << i;
+    EXPECT_EQ(a.reach, b.reach) << i;
+    EXPECT_EQ(a.station, b.station) << i;
+    EXPECT_TRUE(same(a.station_time_min, b.station_time_min)) << i;
+    EXPECT_EQ(a.fastest_station, b.fastest_station) << i;
+    EXPECT_TRUE(same(a.fastest_station_time_min, b.fastest_station_time_min)) << i;
+    EXPECT_EQ(a.serving_outlet, b.serving_outlet) << i;
+    EXPECT_TRUE(same(a.outlet_distance_m, b.outlet_distance_m)) << i;
+    (a.at.on_network ? on : off) += 1;
+  }
+  EXPECT_GT(on, 3000u);  // enough for several blocks of each parallel step
+  EXPECT_GT(off, 10u);
+  ASSERT_EQ(one.facilities.size(), many.facilities.size());
+  for (std::size_t i = 0; i < one.facilities.size(); ++i) {
+    const auto &a = one.facilities[i], &b = many.facilities[i];
+    EXPECT_TRUE(same(a.at, b.at)) << i;
+    EXPECT_EQ(a.admin_parent, b.admin_parent) << i;
+    EXPECT_EQ(a.fastest_parent, b.fastest_parent) << i;
+    EXPECT_TRUE(same(a.link_time_min, b.link_time_min)) << i;
+    EXPECT_EQ(a.linked, b.linked) << i;
+  }
+  ASSERT_EQ(one.links.size(), many.links.size());
+  EXPECT_GT(one.links.size(), 1000u);
+  for (std::size_t i = 0; i < one.links.size(); ++i) {
+    EXPECT_EQ(one.links[i].to, many.links[i].to) << i;
+    EXPECT_EQ(one.links[i].path, many.links[i].path) << i;
+    EXPECT_TRUE(same(one.links[i].length_m, many.links[i].length_m)) << i;
+    // The length is the geodesic length of the path itself.
+    EXPECT_EQ(one.links[i].length_m, geo::geodesic_length(one.links[i].path).value()) << i;
+  }
+  ASSERT_EQ(one.off_network.size(), many.off_network.size());
+  for (std::size_t i = 0; i < one.off_network.size(); ++i) EXPECT_EQ(one.off_network[i].id, many.off_network[i].id);
+  EXPECT_EQ(one.admin_searches, many.admin_searches);
+
+  // The files written side by side on two threads equal those written in turn.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("ruralnet-test-threads-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  report::write_coverage(dir / "serial", c.ds, many, false, false);
+  report::write_coverage(dir / "parallel", c.ds, many, false, true);
+  for (const char* f : {report::kCoverageCsv, report::kCoverageMarkdown, report::kCoverageJson})
+    EXPECT_EQ(slurp(dir / "serial" / f), slurp(dir / "parallel" / f)) << f;
+  EXPECT_TRUE(fs::exists(dir / "parallel" / report::kCoverageGpkg));
+  EXPECT_EQ(fs::file_size(dir / "serial" / report::kCoverageGpkg), fs::file_size(dir / "parallel" / report::kCoverageGpkg));
+  fs::remove_all(dir);
+}
+
+}  // namespace

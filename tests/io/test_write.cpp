@@ -261,3 +261,67 @@ TEST_F(WriteTest, ExistingOutputNeedsOverwriteAndFailuresLeaveNothing) {
   for (const auto& e : fs::directory_iterator(dir)) entries += e.path().filename() != "d.gpkg";
   EXPECT_EQ(entries, 0u);  // no output and no temporary left behind
 }
+
+namespace {
+
+// The writer reuses one feature and its geometry per layer: a point after a
+// feature without geometry, a short line after a long one, a polygon layer
+// between, must each read back as written, in order, with every field.
+TEST_F(WriteTest, ReusedFeaturesReadBackAsWritten) {
+  const fs::path out = dir / "reuse.gpkg";
+  const io::LayerSchema pts{"pts", io::GeometryType::point, {{"name", io::FieldType::text}, {"n", io::FieldType::integer}}};
+  const io::LayerSchema lines{"lines", io::GeometryType::linestring, {{"v", io::FieldType::real}}};
+  const io::LayerSchema polys{"polys", io::GeometryType::multipolygon, {{"v", io::FieldType::real}}};
+  std::vector<io::Geometry> pg = {LonLat{116.0, 31.0}, std::monostate{}, LonLat{116.5, 31.5}, LonLat{117.0, 32.0}};
+  std::vector<rm::LineString> ls = {{{116.0, 31.0}, {116.1, 31.1}, {116.2, 31.0}, {116.3, 31.2}},
+                                    {{116.5, 31.5}, {116.6, 31.6}},
+                                    {{117.0, 31.0}, {117.0, 31.1}, {117.1, 31.1}}};
+  io::write_vector(out, io::WriteOptions{}, false, [&](io::VectorWriter& w) {
+    const std::size_t hp = w.add_layer(pts), hl = w.add_layer(lines), hy = w.add_layer(polys);
+    for (std::size_t i = 0; i < pg.size(); ++i) {
+      io::Feature f;
+      f.geometry = pg[i];
+      f.values = {i == 1 ? io::FieldValue() : io::FieldValue("p" + std::to_string(i)), io::FieldValue(std::int64_t(i))};
+      w.write(hp, f);
+      if (i < ls.size()) w.write(hl, io::Feature{ls[i], {io::FieldValue(0.5 * static_cast<double>(i))}});
+      rm::Polygon poly;
+      poly.rings = {{{116.0, 31.0}, {116.1, 31.0}, {116.1, 31.1}, {116.0, 31.0}}};
+      w.write(hy, io::Feature{poly, {io::FieldValue(1.0)}});
+    }
+  });
+  const Ds ds = open(out);
+  ASSERT_TRUE(ds);
+  OGRLayer* p = ds->GetLayerByName("pts");
+  ASSERT_EQ(p->GetFeatureCount(), 4);
+  std::size_t i = 0;
+  for (auto& f : *p) {
+    const OGRGeometry* g = f->GetGeometryRef();
+    if (const auto* ll = std::get_if<LonLat>(&pg[i])) {
+      ASSERT_TRUE(g) << i;
+      EXPECT_EQ(g->toPoint()->getX(), ll->lon);
+      EXPECT_EQ(g->toPoint()->getY(), ll->lat);
+      EXPECT_STREQ(f->GetFieldAsString(0), ("p" + std::to_string(i)).c_str());
+    } else {
+      EXPECT_EQ(g, nullptr) << i;
+      EXPECT_TRUE(f->IsFieldNull(0));
+    }
+    EXPECT_EQ(f->GetFieldAsInteger64(1), static_cast<GIntBig>(i));
+    ++i;
+  }
+  OGRLayer* l = ds->GetLayerByName("lines");
+  ASSERT_EQ(l->GetFeatureCount(), 3);
+  i = 0;
+  for (auto& f : *l) {
+    const OGRLineString* g = f->GetGeometryRef()->toLineString();
+    ASSERT_EQ(static_cast<std::size_t>(g->getNumPoints()), ls[i].size()) << i;
+    for (int k = 0; k < g->getNumPoints(); ++k) {
+      EXPECT_EQ(g->getX(k), ls[i][static_cast<std::size_t>(k)].lon);
+      EXPECT_EQ(g->getY(k), ls[i][static_cast<std::size_t>(k)].lat);
+    }
+    EXPECT_EQ(f->GetFieldAsDouble(0), 0.5 * static_cast<double>(i));
+    ++i;
+  }
+  EXPECT_EQ(ds->GetLayerByName("polys")->GetFeatureCount(), 4);
+}
+
+}  // namespace

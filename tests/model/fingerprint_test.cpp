@@ -66,5 +66,72 @@ TEST(Fingerprint, ToleratesRoundingBelowACentimetreAndNaN) {
   EXPECT_EQ(fingerprint(n).size(), 16u);  // no undefined conversion of NaN
 }
 
+// The graph-only form of small()'s roads, plus a MultiLineString road, built
+// by hand.
+Dataset as_columns(const Dataset& full) {
+  Dataset ds = full;
+  RoadColumns& c = ds.road_columns;
+  for (const auto& r : full.roads) {
+    c.fid.push_back(r.ref.fid);
+    c.id.push_back(r.id);
+    c.road_class.push_back(r.road_class);
+    c.speed_kmh.push_back(r.speed_kmh.value_or(std::numeric_limits<double>::quiet_NaN()));
+    c.oneway.push_back(r.oneway);
+    for (const auto& part : r.geometry) {
+      c.lonlat.insert(c.lonlat.end(), part.begin(), part.end());
+      c.first_vertex.push_back(static_cast<std::uint32_t>(c.lonlat.size()));
+    }
+    c.first_part.push_back(static_cast<std::uint32_t>(c.first_vertex.size() - 1));
+  }
+  ds.roads.clear();
+  ds.roads_graph_only = true;
+  return ds;
+}
+
+Dataset with_more_roads() {
+  Dataset ds = small();
+  RoadSegment multi;
+  multi.id = "R2";
+  multi.geometry = {{{116.2, 31.9}, {116.2, 31.9}, {116.3, 32.0}}, {{116.3, 32.0}, {116.4, 32.0}}};
+  ds.roads.push_back(multi);
+  RoadSegment none;  // a road whose geometry could not be read
+  none.id = "R3";
+  ds.roads.push_back(none);
+  return ds;
+}
+
+TEST(Fingerprint, IsTheSameForRoadsReadInFullOrGraphOnly) {
+  EXPECT_EQ(fingerprint(as_columns(small())), fingerprint(small()));
+  const Dataset full = with_more_roads();
+  const Dataset cols = as_columns(full);
+  EXPECT_EQ(cols.road_columns.size(), 3u);
+  EXPECT_EQ(fingerprint(cols), fingerprint(full));
+  EXPECT_NE(fingerprint(cols), fingerprint(small()));
+  // What the digest reads of the roads, changed in the columns, changes it.
+  Dataset moved = cols;
+  moved.road_columns.lonlat.back().lat += 0.001;  // the last part's end
+  EXPECT_NE(fingerprint(moved), fingerprint(full));
+  Dataset renamed = cols;
+  renamed.road_columns.id[1] = "R9";
+  EXPECT_NE(fingerprint(renamed), fingerprint(full));
+  // A repeated vertex counts in the part's size, as read.
+  Dataset thinner = full;
+  thinner.roads[1].geometry[0].erase(thinner.roads[1].geometry[0].begin() + 1);
+  EXPECT_NE(fingerprint(as_columns(thinner)), fingerprint(full));
+  EXPECT_EQ(fingerprint(as_columns(thinner)), fingerprint(thinner));
+}
+
+TEST(Fingerprint, ReadFingerprintStandsForTheDatasetOnceSet) {
+  // What io::read_dataset records is returned as it is, so that an analysis
+  // can release its roads after building the graph and still name the data.
+  Dataset ds = small();
+  const std::string computed = fingerprint(ds);
+  ds.read_fingerprint = computed;
+  ds.roads.clear();
+  EXPECT_EQ(fingerprint(ds), computed);
+  ds.read_fingerprint.clear();
+  EXPECT_NE(fingerprint(ds), computed);
+}
+
 }  // namespace
 }  // namespace ruralnet::model

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ruralnet/core/progress.hpp"
+#include "ruralnet/core/stages.hpp"
 #include "ruralnet/core/types.hpp"
 #include "ruralnet/model/dataset.hpp"
 #include "ruralnet/network/build.hpp"
@@ -34,6 +35,7 @@ struct CoverageOptions {
   std::vector<double> bands_min{15.0, 30.0, 45.0};  // service-area bands
   bool service_areas = true;
   double area_cell_m = 100.0;             // grid cell of the service-area polygons
+  double area_fill_holes_km2 = 1.0;       // service-area holes smaller than this are filled (0: keep all)
   bool node_crossings = false;            // the BuildOptions value the graph was built with
   ProgressSettings progress{true};
 };
@@ -163,6 +165,7 @@ struct CoverageResult {
   std::vector<TierLink> links;
   std::vector<OffNetworkPoint> off_network;
   std::vector<PassStats> passes;
+  std::vector<StageTime> stages;  // wall time of the analysis stages, in order
   std::size_t hubs = 0, stations = 0, outlets = 0;
   std::size_t admin_searches = 0;  // bounded per-station/hub searches run
 

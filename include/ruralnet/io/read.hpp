@@ -32,6 +32,11 @@ struct ReadOptions {
   std::map<std::string, std::string> web_coordinates;
   // Layers that must be present (others are read when present).
   std::vector<std::string> required_layers;
+  // For the analyses that need only the road graph: the roads layer is read
+  // into Dataset::road_columns (id, class, speed_kmh, oneway and the
+  // geometry) instead of Dataset::roads. Its other fields are neither read nor
+  // checked, so their findings are not reported (docs/data-input.md).
+  bool roads_graph_only = false;
 };
 
 // Reads every present layer. Unusable sources (missing file, unopenable,

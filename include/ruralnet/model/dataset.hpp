@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -96,6 +97,49 @@ struct RoadSegment {
   ExtraFields extra;
 };
 
+// The roads as the road graph needs them, column by column: what a
+// graph-only read (io::ReadOptions::roads_graph_only) holds instead of one
+// RoadSegment per road, at a fraction of the memory. Road i has the parts
+// [first_part[i], first_part[i + 1]); part p the vertices
+// [first_vertex[p], first_vertex[p + 1]) of lonlat, as read (repeated vertices
+// kept), in the working geographic CRS. Empty parts are not held, as in
+// RoadSegment::geometry.
+struct RoadColumns {
+  std::vector<std::int64_t> fid;  // OGR feature id in the source layer
+  std::vector<std::string> id;
+  std::vector<RoadClass> road_class;
+  std::vector<double> speed_kmh;  // NaN when the road gives none
+  std::vector<Oneway> oneway;
+  std::vector<std::uint32_t> first_part = {0};    // size() + 1
+  std::vector<std::uint32_t> first_vertex = {0};  // part_count() + 1
+  std::vector<LonLat> lonlat;
+
+  std::size_t size() const { return id.size(); }
+  bool empty() const { return id.empty(); }
+  std::size_t part_count() const { return first_vertex.size() - 1; }
+  std::size_t vertex_count() const { return lonlat.size(); }
+  // Appends the roads of `other` after these (their part and vertex indices
+  // shifted); the caller keeps the total below 2^32 vertices.
+  void append(RoadColumns&& other) {
+    const auto parts = static_cast<std::uint32_t>(part_count());
+    const auto verts = static_cast<std::uint32_t>(lonlat.size());
+    auto move_all = [](auto& to, auto& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+      from.clear();
+      from.shrink_to_fit();
+    };
+    move_all(fid, other.fid);
+    move_all(id, other.id);
+    move_all(road_class, other.road_class);
+    move_all(speed_kmh, other.speed_kmh);
+    move_all(oneway, other.oneway);
+    for (std::size_t i = 1; i < other.first_part.size(); ++i) first_part.push_back(other.first_part[i] + parts);
+    for (std::size_t i = 1; i < other.first_vertex.size(); ++i) first_vertex.push_back(other.first_vertex[i] + verts);
+    move_all(lonlat, other.lonlat);
+    other = RoadColumns{};
+  }
+};
+
 enum class Tier { county_hub, township_station, village_outlet };
 const char* to_string(Tier t);
 std::optional<Tier> parse_tier(std::string_view text);
@@ -137,11 +181,19 @@ struct Dataset {
   std::vector<Township> townships;
   std::vector<Village> villages;
   std::vector<RoadSegment> roads;
+  // The roads layer in graph-only form; holds the roads (and `roads` is
+  // empty) when roads_graph_only is set.
+  RoadColumns road_columns;
+  bool roads_graph_only = false;
   std::vector<Facility> facilities;
   std::map<std::string, LayerInfo> layers;  // by contract name
   // Problems met while reading that did not stop the read (wrong types, NaN
   // coordinates, CRS mismatches between layers). Validation adds its own.
   Findings read_findings;
+  // fingerprint() of the dataset as read, filled by io::read_dataset so that
+  // an analysis can let go of the roads once its graph is built. Code that
+  // changes a dataset after reading it clears this.
+  std::string read_fingerprint;
 
   Extent extent() const;
 };
@@ -149,7 +201,9 @@ struct Dataset {
 // A short hex digest of what the analyses read from a dataset (codes, names,
 // coordinates, road ids and geometry, facility ids and tiers), written into
 // every analysis output so that a report can refuse to draw outputs of two
-// different datasets together. Independent of the path the data was read from.
+// different datasets together. Independent of the path the data was read from
+// and of the form the roads were read in (RoadSegment or RoadColumns).
+// Returns Dataset::read_fingerprint when it is set.
 std::string fingerprint(const Dataset& ds);
 
 }  // namespace ruralnet::model

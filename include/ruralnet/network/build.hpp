@@ -3,7 +3,7 @@
 //   prepare_segments: once, at read time. Flattens the segments into arrays,
 //     projects every vertex to the local metric CRS and computes cumulative
 //     geodesic lengths on the CGCS2000 ellipsoid (the costly part: one
-//     geodesic per vertex pair).
+//     length per vertex pair, by geo::cumulative_length_m).
 //   build_graph: noding (vertices with equal quantised coordinates become one
 //     node), snapping of nearby endpoints, optional noding of crossings, and
 //     CSR assembly. Needs no geodesic call except to measure snap candidates,
@@ -64,6 +64,9 @@ struct PrepareOptions {
 // number in (0, 300] (leave the field empty to use the class speed), and
 // RunError beyond 2^31 vertices.
 SegmentTable prepare_segments(const std::vector<model::RoadSegment>& roads, const geo::Projector& projector,
+                              const PrepareOptions& options = {});
+// The same from the graph-only form of the roads, with the same result.
+SegmentTable prepare_segments(const model::RoadColumns& roads, const geo::Projector& projector,
                               const PrepareOptions& options = {});
 
 struct BuildOptions {
@@ -149,7 +152,8 @@ struct DatasetGraph {
 };
 
 // prepare_segments and build_graph over all of a dataset's roads, in the local
-// metric CRS chosen for the dataset's extent (geo::choose_local_crs).
+// metric CRS chosen for the dataset's extent (geo::choose_local_crs), from
+// whichever form the roads were read in (Dataset::roads_graph_only).
 DatasetGraph build_dataset_graph(const model::Dataset& ds, const BuildOptions& options, const ProgressSettings& progress);
 
 // Quantum of the coordinate keys used to decide that two vertices are the same

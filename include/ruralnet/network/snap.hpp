@@ -6,12 +6,15 @@
 // A road piece is the run of a segment's vertices between two graph nodes
 // (one undirected edge of the graph). EdgeSnapper recovers the vertex range of
 // every piece from the segment table the graph was built from, indexes the
-// pieces' straight sub-segments in a geo::GridIndex of boxes in the local
-// metric CRS, and answers nearest-point queries. Candidates are ranked by
+// pieces' straight sub-segments on a dense grid of the local metric CRS (each
+// listed in every cell its box meets; docs/network.md, "The snapping index"),
+// and answers nearest-point queries. Candidates are ranked by
 // planar distance (a Gauss-Krüger zone distorts lengths by at most 1.4e-4);
 // distances reported are geodesic on CGCS2000.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -66,7 +69,7 @@ class EdgeSnapper {
 
   // The nearest attachment point within max_distance_m (geodesic), or nullopt
   // when every road is farther (the point is off the network). Non-finite
-  // points are never snapped.
+  // points are never snapped. Safe to call from several threads at once.
   std::optional<SnapPoint> snap(LonLat p, double max_distance_m) const;
 
   // The piece's line in CGCS2000 degrees between two distances along it
@@ -74,9 +77,14 @@ class EdgeSnapper {
   // increasing distance), and the same in local metric coordinates.
   std::vector<LonLat> piece_line(std::uint32_t piece, double from_m = 0.0,
                                  double to_m = std::numeric_limits<double>::infinity()) const;
+  // piece_line into `out` (cleared first), reusing its storage: for the
+  // hundreds of thousands of link paths of a large run.
+  void piece_line_into(std::uint32_t piece, double from_m, double to_m, std::vector<LonLat>& out) const;
   std::vector<XY> piece_line_xy(std::uint32_t piece, double from_m = 0.0,
                                 double to_m = std::numeric_limits<double>::infinity()) const;
 
+  // Not to be shared between threads (a PROJ transformation is not
+  // thread-safe); snap() itself may be called from any number of threads.
   const geo::Projector& projector() const { return *projector_; }
 
  private:
@@ -84,11 +92,43 @@ class EdgeSnapper {
   const RoadGraph* graph_ = nullptr;
   std::unique_ptr<SegmentTable> crossed_;  // the split table when node_crossings
   std::unique_ptr<geo::Projector> projector_;
+  // Projectors for concurrent snap() calls, one taken per call.
+  struct ProjectorPool;
+  std::unique_ptr<ProjectorPool> pool_;
   std::vector<EdgePiece> pieces_;
   std::vector<std::uint32_t> arc_piece_;  // per arc; kNoPiece when unknown
   std::vector<std::uint32_t> sub_vertex_;  // indexed sub-segment -> its first vertex
   std::vector<std::uint32_t> sub_piece_;   // indexed sub-segment -> piece
-  geo::GridIndex index_;
+  // The sub-segments by the cells of a dense grid over their extent: the
+  // cell (c, r) lists items[first[c * rows + r] .. first[c * rows + r + 1]).
+  struct Grid {
+    double x0 = 0.0, y0 = 0.0, cell = 1.0;
+    std::int64_t cols = 0, rows = 0;
+    std::vector<std::uint32_t> first;
+    std::vector<std::uint32_t> items;
+    void build(const std::vector<XY>& xy, const std::vector<std::uint32_t>& sub_vertex, double min_x, double min_y,
+               double max_x, double max_y, double cell_m);
+    std::int64_t column(double x) const { return static_cast<std::int64_t>(std::floor((x - x0) / cell)); }
+    std::int64_t row(double y) const { return static_cast<std::int64_t>(std::floor((y - y0) / cell)); }
+    // Every item listed in a cell the box meets (an item once per such cell).
+    template <class F>
+    void for_each_in_box(double min_x, double min_y, double max_x, double max_y, F&& f) const {
+      // Clamped in doubles first: a far query point must not overflow.
+      const auto clamp_to = [](double v, std::int64_t n) {
+        return static_cast<std::int64_t>(std::clamp(v, -1.0, static_cast<double>(n)));
+      };
+      const std::int64_t c0 = std::max<std::int64_t>(clamp_to(std::floor((min_x - x0) / cell), cols), 0);
+      const std::int64_t c1 = std::min<std::int64_t>(clamp_to(std::floor((max_x - x0) / cell), cols), cols - 1);
+      const std::int64_t r0 = std::max<std::int64_t>(clamp_to(std::floor((min_y - y0) / cell), rows), 0);
+      const std::int64_t r1 = std::min<std::int64_t>(clamp_to(std::floor((max_y - y0) / cell), rows), rows - 1);
+      for (std::int64_t c = c0; c <= c1; ++c) {
+        const auto base = static_cast<std::size_t>(c * rows);
+        for (std::uint32_t i = first[base + static_cast<std::size_t>(r0)]; i < first[base + static_cast<std::size_t>(r1) + 1]; ++i)
+          f(items[i]);
+      }
+    }
+  };
+  Grid grid_;
   double max_sub_length_ = 0.0;
 };
 

@@ -21,6 +21,9 @@ inline constexpr const char* kCoverageGpkg = "coverage.gpkg";
 inline constexpr const char* kCoverageMarkdown = "coverage.md";
 
 nlohmann::json coverage_json(const model::Dataset& ds, const coverage::CoverageResult& r);
+// Its small part: everything but the per-county, per-township, per-village
+// and off-network lists (for the run record).
+nlohmann::json coverage_totals_json(const model::Dataset& ds, const coverage::CoverageResult& r);
 // One row per village (header first), RFC 4180 quoting, UTF-8.
 std::string coverage_csv(const model::Dataset& ds, const coverage::CoverageResult& r);
 std::string coverage_markdown(const model::Dataset& ds, const coverage::CoverageResult& r);
@@ -32,5 +35,13 @@ std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const cover
 // (UsageError otherwise); RunError when writing fails.
 void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
                     bool overwrite);
+// The same, the text files and the GeoPackage written side by side on two
+// threads when `parallel` (the default above does so on a machine with two
+// cores or more); the files are the same either way.
+void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
+                    bool overwrite, bool parallel);
+// The GeoPackage layers streamed into a writer, feature by feature, without
+// holding them in memory: what write_coverage writes to coverage.gpkg.
+void write_coverage_layers(io::VectorWriter& w, const model::Dataset& ds, const coverage::CoverageResult& r);
 
 }  // namespace ruralnet::report
