@@ -1273,76 +1273,87 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
   std::vector<std::uint16_t> band_q(nb);
   for (std::size_t b = 0; b < nb; ++b) band_q[b] = raster.quantum(band_s[b]);
 
-  std::vector<ServiceArea> out;
-  // PROJ objects are not shared between threads: the tiers run in parallel.
-  const geo::Projector proj(s.projector().crs());
-  const EllipsoidArea area(proj);
-  Outliner outliner;
   const double hole_limit = o.area_fill_holes_km2 * 1e6 / (cell * cell);  // in cells
   struct OwnCell {
     std::int64_t i, j;
     std::uint8_t band;
   };
-  std::vector<OwnCell> own;
-  std::vector<std::uint32_t> in;
-  for (std::uint32_t w = 0; w + 1 < first.size(); ++w) {
-    own.clear();
-    for (std::uint32_t k = first[w]; k < first[w + 1]; ++k) {
-      const CellTable::Slot& e = raster.slots()[by_owner[k]];
-      std::uint8_t b = 0;
-      while (b < nb && e.cost > band_q[b]) ++b;
-      if (b < nb) {
-        const auto [ci, cj] = CellTable::cell(e);
-        own.push_back({ci, cj, b});
-      }
-    }
-    if (own.empty()) continue;
-    std::int64_t i0 = own[0].i, j0 = own[0].j, i1 = i0, j1 = j0;
-    for (const OwnCell& c : own) {
-      i0 = std::min(i0, c.i);
-      j0 = std::min(j0, c.j);
-      i1 = std::max(i1, c.i);
-      j1 = std::max(j1, c.j);
-    }
-    const std::int64_t gw = i1 - i0 + 3, gh = j1 - j0 + 3, bi = i0 - 1, bj = j0 - 1;
-    // A gap holding another facility's cell stays open: areas of a tier do
-    // not overlap.
-    const auto blocked = [&](std::int64_t li, std::int64_t lj) {
-      const CellTable::Slot* e = raster.find(li + bi, lj + bj);
-      return e && e->owner != w;
-    };
-    for (std::size_t b = 0; b < nb; ++b) {
-      in.clear();
-      for (const OwnCell& c : own)
-        if (c.band <= b) in.push_back(static_cast<std::uint32_t>((c.i - bi) * gh + (c.j - bj)));
-      if (in.empty()) continue;
-      ServiceArea sa;
-      sa.facility = facilities[w].facility;
-      sa.tier = tier;
-      sa.band_min = o.bands_min[b];
-      sa.road_km = road_m[w * nb + b] / 1000.0;
-      for (const Poly2& poly : outliner.run(in, gw, gh, hole_limit, blocked, kSimplifyTol)) {
-        model::Polygon p;
-        std::vector<std::vector<XY>> xy_rings;
-        for (const Ring2& ring : poly) {
-          std::vector<XY> xr;
-          xr.reserve(ring.size() + 1);
-          for (const P2& c : ring)
-            xr.push_back({origin.x + (static_cast<double>(bi) + 0.5 * c.x) * cell,
-                          origin.y + (static_cast<double>(bj) + 0.5 * c.y) * cell});
-          xr.push_back(xr.front());
-          model::Ring r;
-          r.reserve(xr.size());
-          for (const XY& q : xr) r.push_back(proj.to_geographic(q));
-          p.rings.push_back(std::move(r));
-          xy_rings.push_back(std::move(xr));
+  // The owners' outlines are independent: they are shared out among the
+  // threads (interleaved, as owners differ in size), each with its own PROJ
+  // objects, and collected in owner order so the result does not depend on
+  // the threads. The two tiers run side by side, each on all cores, so the
+  // larger tier goes on using both once the other is done.
+  const std::size_t owners = first.size() - 1;
+  std::vector<std::vector<ServiceArea>> of_owner(owners);
+  parallel_for(owners, [&](std::size_t first_owner, std::size_t stride) {
+    const geo::Projector proj(s.projector().crs());
+    const EllipsoidArea area(proj);
+    Outliner outliner;
+    std::vector<OwnCell> own;
+    std::vector<std::uint32_t> in;
+    for (std::size_t wo = first_owner; wo < owners; wo += stride) {
+      const auto w = static_cast<std::uint32_t>(wo);
+      own.clear();
+      for (std::uint32_t k = first[w]; k < first[w + 1]; ++k) {
+        const CellTable::Slot& e = raster.slots()[by_owner[k]];
+        std::uint8_t b = 0;
+        while (b < nb && e.cost > band_q[b]) ++b;
+        if (b < nb) {
+          const auto [ci, cj] = CellTable::cell(e);
+          own.push_back({ci, cj, b});
         }
-        sa.area_km2 += area.m2(xy_rings) / 1e6;
-        sa.geometry.push_back(std::move(p));
       }
-      out.push_back(std::move(sa));
+      if (own.empty()) continue;
+      std::int64_t i0 = own[0].i, j0 = own[0].j, i1 = i0, j1 = j0;
+      for (const OwnCell& c : own) {
+        i0 = std::min(i0, c.i);
+        j0 = std::min(j0, c.j);
+        i1 = std::max(i1, c.i);
+        j1 = std::max(j1, c.j);
+      }
+      const std::int64_t gw = i1 - i0 + 3, gh = j1 - j0 + 3, bi = i0 - 1, bj = j0 - 1;
+      // A gap holding another facility's cell stays open: areas of a tier do
+      // not overlap.
+      const auto blocked = [&](std::int64_t li, std::int64_t lj) {
+        const CellTable::Slot* e = raster.find(li + bi, lj + bj);
+        return e && e->owner != w;
+      };
+      for (std::size_t b = 0; b < nb; ++b) {
+        in.clear();
+        for (const OwnCell& c : own)
+          if (c.band <= b) in.push_back(static_cast<std::uint32_t>((c.i - bi) * gh + (c.j - bj)));
+        if (in.empty()) continue;
+        ServiceArea sa;
+        sa.facility = facilities[w].facility;
+        sa.tier = tier;
+        sa.band_min = o.bands_min[b];
+        sa.road_km = road_m[w * nb + b] / 1000.0;
+        for (const Poly2& poly : outliner.run(in, gw, gh, hole_limit, blocked, kSimplifyTol)) {
+          model::Polygon p;
+          std::vector<std::vector<XY>> xy_rings;
+          for (const Ring2& ring : poly) {
+            std::vector<XY> xr;
+            xr.reserve(ring.size() + 1);
+            for (const P2& c : ring)
+              xr.push_back({origin.x + (static_cast<double>(bi) + 0.5 * c.x) * cell,
+                            origin.y + (static_cast<double>(bj) + 0.5 * c.y) * cell});
+            xr.push_back(xr.front());
+            model::Ring r;
+            r.reserve(xr.size());
+            for (const XY& q : xr) r.push_back(proj.to_geographic(q));
+            p.rings.push_back(std::move(r));
+            xy_rings.push_back(std::move(xr));
+          }
+          sa.area_km2 += area.m2(xy_rings) / 1e6;
+          sa.geometry.push_back(std::move(p));
+        }
+        of_owner[w].push_back(std::move(sa));
+      }
     }
-  }
+  });
+  std::vector<ServiceArea> out;
+  for (auto& list : of_owner)
+    for (ServiceArea& a : list) out.push_back(std::move(a));
   return out;
 }
 

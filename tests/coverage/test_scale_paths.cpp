@@ -290,4 +290,35 @@ TEST(Threads, CoverageOnTwoThreadsEqualsOneThread) {
   fs::remove_all(dir);
 }
 
+TEST(Threads, ServiceAreasOnSeveralThreadsEqualOneThread) {
+  // The owners' outlines are shared out among the threads; the areas must be
+  // the one-thread areas, in the same order, to the last bit.
+  const County c;
+  coverage::CoverageOptions o;
+  o.progress.quiet = true;
+  o.max_snap_m = 500.0;
+  o.bands_min = {2.0, 4.0};
+  coverage::detail::set_worker_limit(1);
+  const auto one = coverage::analyse(c.ds, c.table, c.built, o);
+  coverage::detail::set_worker_limit(3);
+  const auto many = coverage::analyse(c.ds, c.table, c.built, o);
+  coverage::detail::set_worker_limit(0);
+  ASSERT_EQ(one.service_areas.size(), many.service_areas.size());
+  EXPECT_GE(one.service_areas.size(), 20u);  // several owners for every thread
+  for (std::size_t i = 0; i < one.service_areas.size(); ++i) {
+    const auto &a = one.service_areas[i], &b = many.service_areas[i];
+    EXPECT_EQ(a.facility, b.facility) << i;
+    EXPECT_EQ(a.tier, b.tier) << i;
+    EXPECT_EQ(a.band_min, b.band_min) << i;
+    EXPECT_EQ(a.area_km2, b.area_km2) << i;
+    EXPECT_EQ(a.road_km, b.road_km) << i;
+    ASSERT_EQ(a.geometry.size(), b.geometry.size()) << i;
+    for (std::size_t p = 0; p < a.geometry.size(); ++p) {
+      ASSERT_EQ(a.geometry[p].rings.size(), b.geometry[p].rings.size()) << i;
+      for (std::size_t r = 0; r < a.geometry[p].rings.size(); ++r)
+        EXPECT_EQ(a.geometry[p].rings[r], b.geometry[p].rings[r]) << i;
+    }
+  }
+}
+
 }  // namespace
