@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "road_columns_of.hpp"
 #include "ruralnet/model/dataset.hpp"
 
 namespace ruralnet::model {
@@ -70,19 +71,7 @@ TEST(Fingerprint, ToleratesRoundingBelowACentimetreAndNaN) {
 // by hand.
 Dataset as_columns(const Dataset& full) {
   Dataset ds = full;
-  RoadColumns& c = ds.road_columns;
-  for (const auto& r : full.roads) {
-    c.fid.push_back(r.ref.fid);
-    c.id.push_back(r.id);
-    c.road_class.push_back(r.road_class);
-    c.speed_kmh.push_back(r.speed_kmh.value_or(std::numeric_limits<double>::quiet_NaN()));
-    c.oneway.push_back(r.oneway);
-    for (const auto& part : r.geometry) {
-      c.lonlat.insert(c.lonlat.end(), part.begin(), part.end());
-      c.first_vertex.push_back(static_cast<std::uint32_t>(c.lonlat.size()));
-    }
-    c.first_part.push_back(static_cast<std::uint32_t>(c.first_vertex.size() - 1));
-  }
+  ds.road_columns = testing::road_columns_of(full.roads);
   ds.roads.clear();
   ds.roads_graph_only = true;
   return ds;

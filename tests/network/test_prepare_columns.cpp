@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../model/road_columns_of.hpp"
 #include "fixtures.hpp"
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/network/build.hpp"
@@ -31,20 +32,7 @@ model::RoadSegment road(std::string id, std::int64_t fid, model::MultiLineString
 
 // The columns of a list of roads, built here by hand rather than by io.
 model::RoadColumns columns(const std::vector<model::RoadSegment>& roads) {
-  model::RoadColumns c;
-  for (const auto& r : roads) {
-    c.fid.push_back(r.ref.fid);
-    c.id.push_back(r.id);
-    c.road_class.push_back(r.road_class);
-    c.speed_kmh.push_back(r.speed_kmh.value_or(std::numeric_limits<double>::quiet_NaN()));
-    c.oneway.push_back(r.oneway);
-    for (const auto& part : r.geometry) {
-      c.lonlat.insert(c.lonlat.end(), part.begin(), part.end());
-      c.first_vertex.push_back(static_cast<std::uint32_t>(c.lonlat.size()));
-    }
-    c.first_part.push_back(static_cast<std::uint32_t>(c.first_vertex.size() - 1));
-  }
-  return c;
+  return model::testing::road_columns_of(roads);
 }
 
 std::vector<model::RoadSegment> sample() {
