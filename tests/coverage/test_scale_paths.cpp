@@ -225,6 +225,18 @@ std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
+// The analysis on one thread and on three (more than the cores, so that
+// every parallel step is split), the worker limit restored afterwards.
+std::pair<coverage::CoverageResult, coverage::CoverageResult> on_one_and_three_threads(
+    const County& c, const coverage::CoverageOptions& o) {
+  coverage::detail::set_worker_limit(1);
+  auto one = coverage::analyse(c.ds, c.table, c.built, o);
+  coverage::detail::set_worker_limit(3);
+  auto many = coverage::analyse(c.ds, c.table, c.built, o);
+  coverage::detail::set_worker_limit(0);
+  return {std::move(one), std::move(many)};
+}
+
 TEST(Threads, CoverageOnTwoThreadsEqualsOneThread) {
   const County c;
   coverage::CoverageOptions o;
@@ -232,11 +244,7 @@ TEST(Threads, CoverageOnTwoThreadsEqualsOneThread) {
   o.station_threshold_min = 6.0;
   o.max_snap_m = 500.0;
   o.service_areas = false;
-  coverage::detail::set_worker_limit(1);
-  const auto one = coverage::analyse(c.ds, c.table, c.built, o);
-  coverage::detail::set_worker_limit(3);
-  const auto many = coverage::analyse(c.ds, c.table, c.built, o);
-  coverage::detail::set_worker_limit(0);
+  const auto [one, many] = on_one_and_three_threads(c, o);
 
   ASSERT_EQ(one.villages.size(), many.villages.size());
   std::size_t on = 0, off = 0;
@@ -298,11 +306,7 @@ TEST(Threads, ServiceAreasOnSeveralThreadsEqualOneThread) {
   o.progress.quiet = true;
   o.max_snap_m = 500.0;
   o.bands_min = {2.0, 4.0};
-  coverage::detail::set_worker_limit(1);
-  const auto one = coverage::analyse(c.ds, c.table, c.built, o);
-  coverage::detail::set_worker_limit(3);
-  const auto many = coverage::analyse(c.ds, c.table, c.built, o);
-  coverage::detail::set_worker_limit(0);
+  const auto [one, many] = on_one_and_three_threads(c, o);
   ASSERT_EQ(one.service_areas.size(), many.service_areas.size());
   EXPECT_GE(one.service_areas.size(), 20u);  // several owners for every thread
   for (std::size_t i = 0; i < one.service_areas.size(); ++i) {
