@@ -227,6 +227,48 @@ void BM_DijkstraBounded(benchmark::State& state) {
   state.counters["time_vs_bare"] = ours / bare;
 }
 
+// The same multi-source pass over the graph with nodes in Hilbert-block
+// order and in coordinate-key order (the baseline), alternating in one loop.
+void BM_DijkstraNodeOrder(benchmark::State& state) {
+  Fixture& f = fixture();
+  static const BuildResult key_order = [&] {
+    BuildOptions o;
+    o.spatial_numbering = false;
+    return build_graph(f.table, o);
+  }();
+  const auto sources = [](const RoadGraph& g) {
+    // Every 500th node by position, so both graphs search from the same places.
+    std::vector<std::pair<double, std::uint32_t>> by_pos;
+    for (std::uint32_t v = 0; v < g.node_count(); ++v)
+      by_pos.push_back({g.xy(VertexId(v)).x * 1e7 + g.xy(VertexId(v)).y, v});
+    std::sort(by_pos.begin(), by_pos.end());
+    std::vector<VertexId> src;
+    for (std::size_t k = 0; k < by_pos.size(); k += 500) src.push_back(VertexId(by_pos[k].second));
+    return src;
+  };
+  const RoadGraph& hg = f.built.graph;
+  const RoadGraph& kg = key_order.graph;
+  const std::vector<VertexId> hs = sources(hg), ks = sources(kg);
+  double hilbert = 0.0, key = 0.0, h_sum = 0.0, k_sum = 0.0;
+  for (auto _ : state) {
+    auto t0 = cpu_now();
+    const PathLabels L = multi_source_dijkstra(hg, hs);
+    hilbert += seconds_since(t0);
+    state.PauseTiming();
+    t0 = cpu_now();
+    const PathLabels K = multi_source_dijkstra(kg, ks);
+    key += seconds_since(t0);
+    h_sum = k_sum = 0.0;
+    for (const double c : L.cost) h_sum += c;
+    for (const double c : K.cost) k_sum += c;
+    state.ResumeTiming();
+  }
+  state.counters["nodes"] = static_cast<double>(hg.node_count());
+  state.counters["sources"] = static_cast<double>(hs.size());
+  state.counters["time_vs_key_order"] = hilbert / key;
+  state.counters["cost_sum_diff"] = h_sum - k_sum;  // the same labels, renumbered: 0
+}
+
 }  // namespace
 
 BENCHMARK(BM_PrepareSegments)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
@@ -234,4 +276,5 @@ BENCHMARK(BM_BuildGraph)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTi
 BENCHMARK(BM_BuildGraphWithCrossings)->Unit(benchmark::kMillisecond)->Iterations(2)->UseRealTime();
 BENCHMARK(BM_Dijkstra)->Arg(1)->Arg(100)->Unit(benchmark::kMillisecond)->MinTime(3.0)->UseRealTime();
 BENCHMARK(BM_DijkstraBounded)->Unit(benchmark::kMillisecond)->MinTime(3.0)->UseRealTime();
+BENCHMARK(BM_DijkstraNodeOrder)->Unit(benchmark::kMillisecond)->MinTime(3.0)->UseRealTime();
 BENCHMARK_MAIN();

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "passes.hpp"
@@ -429,6 +431,29 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
     r.passes.push_back(ps[1]);
   }
   clock.mark("tier passes");
+  // Service areas need only the two tiers' passes: they are drawn beside the
+  // links, the outlet pass and the metrics (which leave a core idle at
+  // times), stations and hubs each on all cores, and collected at the end.
+  std::vector<ServiceArea> sa_areas[2];
+  double sa_secs[2] = {0.0, 0.0};
+  std::exception_ptr sa_error;
+  std::jthread sa_thread;
+  if (o.service_areas)
+    sa_thread = std::jthread([&] {
+      try {
+        detail::parallel_for(2, [&](std::size_t first, std::size_t stride) {
+          for (std::size_t k = first; k < 2; k += stride) {
+            const auto t0 = std::chrono::steady_clock::now();
+            const bool hub_tier = k == 1;
+            sa_areas[k] = detail::service_areas(snapper, g, hub_tier ? hub_pass : station_pass, r.facilities, o,
+                                                hub_tier ? model::Tier::county_hub : model::Tier::township_station);
+            sa_secs[k] = seconds_since(t0);
+          }
+        });
+      } catch (...) {
+        sa_error = std::current_exception();
+      }
+    });
   static const std::vector<std::size_t> kNoParents;
   const auto parents = [](const std::map<std::string, std::vector<std::size_t>>& m, const std::string& code) {
     const auto it = m.find(code);
@@ -613,22 +638,12 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
 
   clock.mark("metrics");
   if (o.service_areas) {
-    // Stations and hubs on a core each.
-    std::vector<ServiceArea> areas[2];
-    double secs[2] = {0.0, 0.0};
-    detail::parallel_for(2, [&](std::size_t first, std::size_t stride) {
-      for (std::size_t k = first; k < 2; k += stride) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const bool hub_tier = k == 1;
-        areas[k] = detail::service_areas(snapper, g, hub_tier ? hub_pass : station_pass, r.facilities, o,
-                                         hub_tier ? model::Tier::county_hub : model::Tier::township_station);
-        secs[k] = seconds_since(t0);
-      }
-    });
+    sa_thread = {};  // joined
+    if (sa_error) std::rethrow_exception(sa_error);
     for (std::size_t k = 0; k < 2; ++k) {
-      r.passes.push_back({k == 1 ? "service areas of hubs" : "service areas of stations", 0, 0, secs[k]});
-      r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(areas[k].begin()),
-                             std::make_move_iterator(areas[k].end()));
+      r.passes.push_back({k == 1 ? "service areas of hubs" : "service areas of stations", 0, 0, sa_secs[k]});
+      r.service_areas.insert(r.service_areas.end(), std::make_move_iterator(sa_areas[k].begin()),
+                             std::make_move_iterator(sa_areas[k].end()));
     }
     clock.mark("service areas");
   }

@@ -9,13 +9,13 @@
 #include <array>
 #include <cmath>
 #include <map>
-#include <functional>
 #include <optional>
 #include <utility>
 #include <unordered_map>
 
 #include "passes.hpp"
 #include "ruralnet/core/error.hpp"
+#include "ruralnet/core/huge_pages.hpp"
 #include "ruralnet/geo/geodesic.hpp"
 #include "ruralnet/geo/grid_index.hpp"
 
@@ -387,8 +387,9 @@ class Outliner {
   // holds no blocked cell is filled. tol: the simplification tolerance in
   // doubled units (1 = half a cell). Work is linear in the cells and the
   // outlines, not in the box: the buffers are kept clear between calls.
+  template <class Blocked>
   std::vector<Poly2> run(std::vector<std::uint32_t>& cells, std::int64_t w, std::int64_t h, double hole_limit,
-                         const std::function<bool(std::int64_t, std::int64_t)>& blocked, double tol) {
+                         const Blocked& blocked, double tol) {
     w_ = w;
     h_ = h;
     grow(in_, static_cast<std::size_t>(w * h), std::uint8_t{0});
@@ -536,8 +537,9 @@ class Outliner {
 
   // Holes (clockwise rings) enclosing fewer than `limit` cells, none of them
   // blocked, are filled; true when any was.
+  template <class Blocked>
   bool fill_holes(std::vector<std::uint32_t>& cells, std::vector<std::vector<P2>>& rings, double limit,
-                  const std::function<bool(std::int64_t, std::int64_t)>& blocked) {
+                  const Blocked& blocked) {
     bool any = false;
     std::vector<std::pair<std::int32_t, std::int32_t>> spans;  // (row, x) of the ring's vertical edges
     for (auto& r : rings) {
@@ -1050,7 +1052,7 @@ class CellTable {
     const Slot& s = slots_[index(key_of(i, j))];
     return s.owner == kEmpty ? nullptr : &s;
   }
-  const std::vector<Slot>& slots() const { return slots_; }
+  const HugeVector<Slot>& slots() const { return slots_; }
   static std::pair<std::int64_t, std::int64_t> cell(const Slot& s) {
     const std::uint64_t key = (static_cast<std::uint64_t>(s.hi) << 32) | s.lo;
     return {static_cast<std::int64_t>(key >> 24) - kHalf, static_cast<std::int64_t>(key & 0xffffff) - kHalf};
@@ -1072,13 +1074,13 @@ class CellTable {
   }
   Slot& probe(std::uint64_t key) { return slots_[index(key)]; }
   void grow() {
-    std::vector<Slot> old(slots_.size() + slots_.size() / 2, Slot{});
+    HugeVector<Slot> old(slots_.size() + slots_.size() / 2, Slot{});
     old.swap(slots_);
     for (const Slot& s : old)
       if (s.owner != kEmpty) probe((static_cast<std::uint64_t>(s.hi) << 32) | s.lo) = s;
   }
   double unit_;
-  std::vector<Slot> slots_;
+  HugeVector<Slot> slots_;
   std::size_t used_ = 0;
 };
 
@@ -1339,8 +1341,7 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
                             origin.y + (static_cast<double>(bj) + 0.5 * c.y) * cell});
             xr.push_back(xr.front());
             model::Ring r;
-            r.reserve(xr.size());
-            for (const XY& q : xr) r.push_back(proj.to_geographic(q));
+            proj.to_geographic(xr, r);
             p.rings.push_back(std::move(r));
             xy_rings.push_back(std::move(xr));
           }

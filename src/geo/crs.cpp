@@ -69,6 +69,19 @@ void Transformer::transform(double* x, double* y, std::size_t n) const {
   }
 }
 
+void Transformer::inverse(double* x, double* y, std::size_t n, std::size_t stride) const {
+  if (noop_ || n == 0) return;
+  proj_trans_generic(impl_->pj, PJ_INV, x, stride, n, y, stride, n, nullptr, 0, 0, nullptr, 0, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    double& xi = *reinterpret_cast<double*>(reinterpret_cast<char*>(x) + i * stride);
+    double& yi = *reinterpret_cast<double*>(reinterpret_cast<char*>(y) + i * stride);
+    if (xi == HUGE_VAL || yi == HUGE_VAL) {
+      xi = std::numeric_limits<double>::quiet_NaN();
+      yi = std::numeric_limits<double>::quiet_NaN();
+    }
+  }
+}
+
 XY Transformer::forward(LonLat p) const {
   double x = p.lon, y = p.lat;
   transform(&x, &y, 1);
@@ -100,6 +113,12 @@ void Projector::to_local(const std::vector<LonLat>& in, std::vector<XY>& out) co
   }
   fwd_.transform(xs.data(), ys.data(), in.size());
   for (std::size_t i = 0; i < in.size(); ++i) out[i] = {xs[i], ys[i]};
+}
+
+void Projector::to_geographic(std::span<const XY> in, std::vector<LonLat>& out) const {
+  out.resize(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) out[i] = {in[i].x, in[i].y};
+  if (!out.empty()) fwd_.inverse(&out[0].lon, &out[0].lat, out.size(), sizeof(LonLat));
 }
 
 std::string describe_crs(const std::string& definition) {

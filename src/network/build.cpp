@@ -18,6 +18,26 @@ double BuildResult::main_component_share() const { return components.main_node_s
 namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+constexpr double kNodeBlockM = 4096.0;  // side of the blocks nodes are numbered by
+
+// Position of block (x, y) along a Hilbert curve over a 2^16 x 2^16 grid of
+// blocks (the classic rotate-and-flip walk down the quadrants).
+std::uint64_t hilbert_index(std::uint32_t x, std::uint32_t y) {
+  constexpr std::uint32_t n = 1u << 16;
+  std::uint64_t d = 0;
+  for (std::uint32_t s = n / 2; s > 0; s /= 2) {
+    const std::uint32_t rx = (x & s) ? 1u : 0u, ry = (y & s) ? 1u : 0u;
+    d += static_cast<std::uint64_t>(s) * s * ((3u * rx) ^ ry);
+    if (ry == 0) {
+      if (rx == 1) {
+        x = n - 1 - x;
+        y = n - 1 - y;
+      }
+      std::swap(x, y);
+    }
+  }
+  return d;
+}
 
 // Union-find over snap candidates; the smaller index becomes the root so that
 // a snapped node takes the position of its first point in key order.
@@ -166,6 +186,29 @@ BuildResult build_graph(const SegmentTable& input, const BuildOptions& options) 
   }
   std::vector<std::uint32_t>().swap(point_vertex);
   const std::size_t nn = node_vertex.size();
+  if (options.spatial_numbering) {
+    // Renumbered along a Hilbert curve over 4 km blocks, key order kept
+    // within a block: neighbours then sit close together in every per-node
+    // array, which makes a search over a national graph about twice as fast
+    // as with nodes in column order (each label read was a cache miss). A
+    // network smaller than a block keeps its key order.
+    std::vector<geo::KeyedIndex> order(nn);
+    const XY o = keys.origin();
+    for (std::uint32_t v = 0; v < nn; ++v) {
+      const XY p = t.xy[node_vertex[v]];
+      const auto bx = static_cast<std::uint32_t>(std::clamp(std::floor((p.x - o.x) / kNodeBlockM), 0.0, 65535.0));
+      const auto by = static_cast<std::uint32_t>(std::clamp(std::floor((p.y - o.y) / kNodeBlockM), 0.0, 65535.0));
+      order[v] = {hilbert_index(bx, by), v};
+    }
+    geo::radix_sort(order);  // stable: key order within a block
+    std::vector<std::uint32_t> new_id(nn), vertex(nn);
+    for (std::uint32_t k = 0; k < nn; ++k) {
+      new_id[order[k].index] = k;
+      vertex[k] = node_vertex[order[k].index];
+    }
+    for (std::uint32_t& n : node_of_point) n = new_id[n];
+    node_vertex.swap(vertex);
+  }
 
   // 5. Cut every part at its nodes into road pieces.
   std::vector<PieceEdge> pieces;

@@ -25,6 +25,8 @@ class CoordinateKeys {
   }
   // The middle of the extent, rounded to the metre.
   XY centre() const { return centre_; }
+  // The south-west corner the keys count from.
+  XY origin() const { return {ox_, oy_}; }
 
  private:
   double ox_ = 0.0, oy_ = 0.0;

@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <set>
 
 #include "fixtures.hpp"
 #include "ruralnet/core/error.hpp"
@@ -353,4 +355,68 @@ TEST(Build, RefusesAnExtentBeyond4000Km) {
   const std::vector<model::RoadSegment> roads{road("N", {{{116.5, 5.0}, {116.5, 5.1}}}),
                                               road("S", {{{116.5, 50.0}, {116.5, 50.1}}})};
   EXPECT_THROW(build(roads), RunError);
+}
+
+// Nodes are numbered block by block (4096 m squares from the south-west
+// corner of the roads) along a Hilbert curve, in key order (west to east,
+// then south to north) within a block: on a 16 km grid of roads every block
+// is one run of ids, each run's block borders the one before, and the ids
+// within a run go west to east.
+TEST(Build, NodesAreNumberedBlockByBlockAlongAHilbertCurve) {
+  std::vector<model::RoadSegment> roads;
+  const LonLat sw = kOrigin;
+  std::vector<double> lon, lat;  // meridians and parallels 1 km apart
+  for (int k = 0; k <= 16; ++k) {
+    lon.push_back(east(sw, 1000.0 * k).lon);
+    lat.push_back(north(sw, 1000.0 * k).lat);
+  }
+  for (int k = 0; k <= 16; ++k) {
+    std::vector<LonLat> we, sn;
+    for (int m = 0; m <= 16; ++m) {
+      we.push_back({lon[m], lat[k]});
+      sn.push_back({lon[k], lat[m]});
+    }
+    roads.push_back(road("WE" + std::to_string(k), {we}));
+    roads.push_back(road("SN" + std::to_string(k), {sn}));
+  }
+  const auto r = build(roads);
+  const RoadGraph& g = r.graph;
+  ASSERT_EQ(g.node_count(), 17u * 17u);
+  double min_x = std::numeric_limits<double>::infinity(), min_y = min_x;
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+    min_x = std::min(min_x, g.xy(VertexId(v)).x);
+    min_y = std::min(min_y, g.xy(VertexId(v)).y);
+  }
+  const double ox = std::floor(min_x) - 1.0, oy = std::floor(min_y) - 1.0;
+  const auto block = [&](std::uint32_t v) {
+    const XY p = g.xy(VertexId(v));
+    return std::pair<int, int>{static_cast<int>(std::floor((p.x - ox) / 4096.0)),
+                               static_cast<int>(std::floor((p.y - oy) / 4096.0))};
+  };
+  std::vector<std::pair<int, int>> runs{block(0)};
+  for (std::uint32_t v = 1; v < g.node_count(); ++v) {
+    const auto b = block(v);
+    if (b != runs.back()) {
+      runs.push_back(b);
+    } else {
+      const XY p = g.xy(VertexId(v - 1)), q = g.xy(VertexId(v));
+      EXPECT_TRUE(p.x < q.x - 1e-3 || (std::fabs(p.x - q.x) <= 1e-3 && p.y < q.y)) << "node " << v;
+    }
+  }
+  // Every block of the 16 km square is one run: 4 x 4 blocks and no repeats.
+  std::set<std::pair<int, int>> distinct(runs.begin(), runs.end());
+  EXPECT_EQ(distinct.size(), runs.size());
+  EXPECT_EQ(runs.size(), 16u);
+  for (std::size_t k = 1; k < runs.size(); ++k)
+    EXPECT_EQ(std::abs(runs[k].first - runs[k - 1].first) + std::abs(runs[k].second - runs[k - 1].second), 1)
+        << "run " << k;
+  // The numbering changes no distance: from the south-west corner to the
+  // north-east one the shortest way runs north, then east along the
+  // northernmost (shortest) parallel.
+  const VertexId a = node_at(g, {lon[0], lat[0]}), b = node_at(g, {lon[16], lat[16]});
+  DijkstraOptions o;
+  o.metric = Metric::length_m;
+  const auto L = dijkstra(g, a, o);
+  const double expected = meridian_arc(lat[16]) - meridian_arc(lat[0]) + parallel_radius(lat[16]) * (lon[16] - lon[0]) * kDeg;
+  EXPECT_NEAR(L.cost[b.value()], expected, 0.05);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ class Transformer {
   // Transforms x/y arrays in place (lon/lat or easting/northing order). A
   // point that cannot be transformed becomes NaN.
   void transform(double* x, double* y, std::size_t n) const;
+  // The inverse, in place, over arrays `stride` bytes apart: one call into
+  // PROJ for a whole ring instead of one per vertex.
+  void inverse(double* x, double* y, std::size_t n, std::size_t stride) const;
   XY forward(LonLat p) const;      // for a geographic -> projected transformer
   LonLat forward_geo(LonLat p) const;  // for a geographic -> geographic transformer
   LonLat inverse(XY p) const;
@@ -61,6 +65,7 @@ class Projector {
   XY to_local(LonLat p) const { return fwd_.forward(p); }
   LonLat to_geographic(XY p) const { return fwd_.inverse(p); }
   void to_local(const std::vector<LonLat>& in, std::vector<XY>& out) const;
+  void to_geographic(std::span<const XY> in, std::vector<LonLat>& out) const;
   const LocalCrs& crs() const { return crs_; }
 
  private:

@@ -79,6 +79,10 @@ struct BuildOptions {
   SpeedTable speeds;
   // Connected components are computed into BuildResult::components.
   bool compute_components = true;
+  // Nodes numbered block by block along a Hilbert curve (4 km blocks), so
+  // that neighbours sit close in every per-node array; off, they stay in
+  // coordinate-key order (west to east), as the benchmark's baseline.
+  bool spatial_numbering = true;
 };
 
 // Two endpoints joined by snapping.

@@ -1,0 +1,35 @@
+// The huge-page allocator: large arrays come from the system on 2 MiB
+// boundaries and behave as any vector; small ones take the usual path.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <numeric>
+
+#include "ruralnet/core/huge_pages.hpp"
+
+using ruralnet::HugeVector;
+
+TEST(HugePages, LargeVectorHoldsItsValuesThroughGrowth) {
+  HugeVector<std::uint64_t> v(5'000'000);  // 40 MB: above the threshold
+  std::iota(v.begin(), v.end(), std::uint64_t{0});
+#if defined(__linux__)
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(v.data()) % (std::uintptr_t{2} << 20), 0u);
+#endif
+  v.resize(9'000'000, 7);  // reallocates: the values move across
+  std::uint64_t sum = 0;
+  for (std::size_t i = 0; i < 5'000'000; ++i) sum += v[i];
+  EXPECT_EQ(sum, std::uint64_t{5'000'000} * 4'999'999 / 2);
+  EXPECT_EQ(v[8'999'999], 7u);
+  HugeVector<std::uint64_t> w;
+  w.swap(v);
+  EXPECT_EQ(w.size(), 9'000'000u);
+  EXPECT_TRUE(v.empty());
+}
+
+TEST(HugePages, SmallVectorIsAnOrdinaryOne) {
+  HugeVector<double> v{1.5, 2.5};
+  for (int i = 0; i < 1000; ++i) v.push_back(i);
+  EXPECT_EQ(v.size(), 1002u);
+  EXPECT_EQ(v[1], 2.5);
+  EXPECT_EQ(v.back(), 999.0);
+}
