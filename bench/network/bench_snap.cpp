@@ -95,6 +95,36 @@ void BM_SnapIndexVsGridIndex(benchmark::State& state) {
 }
 BENCHMARK(BM_SnapIndexVsGridIndex)->Arg(300)->Arg(1000)->Unit(benchmark::kMillisecond);
 
+// The snapper built on every core against the same build held to one thread
+// (the serial path, with the same pieces and grid), alternating in one loop.
+void BM_SnapIndexThreads(benchmark::State& state) {
+  const SnapWorld& w = snap_world(static_cast<int>(state.range(0)));
+  double all = 0.0, one = 0.0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+      const network::EdgeSnapper s(w.table, w.built);
+      benchmark::DoNotOptimize(s.piece_count());
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    network::detail::set_worker_limit(1);
+    {
+      const network::EdgeSnapper s(w.table, w.built);
+      benchmark::DoNotOptimize(s.piece_count());
+    }
+    network::detail::set_worker_limit(0);
+    const auto t2 = std::chrono::steady_clock::now();
+    all += seconds(t0, t1);
+    one += seconds(t1, t2);
+  }
+  const auto it = static_cast<double>(state.iterations());
+  state.counters["subsegments"] = static_cast<double>(w.boxes.size());
+  state.counters["snapper_ms"] = all / it * 1e3;
+  state.counters["one_thread_ms"] = one / it * 1e3;
+  state.counters["speedup_vs_one_thread"] = one / all;
+}
+BENCHMARK(BM_SnapIndexThreads)->Arg(1000)->Unit(benchmark::kMillisecond);
+
 void BM_SnapVsProject(benchmark::State& state) {
   const SnapWorld& w = snap_world(static_cast<int>(state.range(0)));
   const network::EdgeSnapper s(w.table, w.built);

@@ -44,3 +44,20 @@ void huge_pages_free(void* p, std::size_t) noexcept { ::operator delete(p); }
 #endif
 
 }  // namespace ruralnet::detail
+
+namespace ruralnet {
+
+void advise_huge_pages(void* p, std::size_t bytes) noexcept {
+#if defined(__linux__)
+  if (!detail::huge_pages_worth_it(bytes)) return;
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto start = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t first = (start + kHuge - 1) / kHuge * kHuge, last = (start + bytes) / kHuge * kHuge;
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+}  // namespace ruralnet

@@ -18,6 +18,7 @@
 #include "ruralnet/core/huge_pages.hpp"
 #include "ruralnet/geo/geodesic.hpp"
 #include "ruralnet/geo/grid_index.hpp"
+#include "ruralnet/geo/local_inverse.hpp"
 
 namespace ruralnet::coverage::detail {
 
@@ -1314,12 +1315,18 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
         j1 = std::max(j1, c.j);
       }
       const std::int64_t gw = i1 - i0 + 3, gh = j1 - j0 + 3, bi = i0 - 1, bj = j0 - 1;
+      // Every outline vertex lies in the box of the owner's cells.
+      const geo::LocalInverse inverse(proj, origin.x + static_cast<double>(bi) * cell,
+                                      origin.y + static_cast<double>(bj) * cell,
+                                      origin.x + static_cast<double>(bi + gw) * cell,
+                                      origin.y + static_cast<double>(bj + gh) * cell);
       // A gap holding another facility's cell stays open: areas of a tier do
       // not overlap.
       const auto blocked = [&](std::int64_t li, std::int64_t lj) {
         const CellTable::Slot* e = raster.find(li + bi, lj + bj);
         return e && e->owner != w;
       };
+      std::size_t drawn = 0;  // cells of the band drawn last
       for (std::size_t b = 0; b < nb; ++b) {
         in.clear();
         for (const OwnCell& c : own)
@@ -1330,6 +1337,18 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
         sa.tier = tier;
         sa.band_min = o.bands_min[b];
         sa.road_km = road_m[w * nb + b] / 1000.0;
+        // A facility whose cells all lie within the smaller band has the
+        // same cells, in the same order, so the same outline: copied, not
+        // drawn again (the larger bands of a station hemmed in by its
+        // neighbours are often the same area).
+        const bool same_cells = drawn == in.size() && !of_owner[w].empty();
+        drawn = in.size();
+        if (same_cells) {
+          sa.geometry = of_owner[w].back().geometry;
+          sa.area_km2 = of_owner[w].back().area_km2;
+          of_owner[w].push_back(std::move(sa));
+          continue;
+        }
         for (const Poly2& poly : outliner.run(in, gw, gh, hole_limit, blocked, kSimplifyTol)) {
           model::Polygon p;
           std::vector<std::vector<XY>> xy_rings;
@@ -1341,7 +1360,7 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
                             origin.y + (static_cast<double>(bj) + 0.5 * c.y) * cell});
             xr.push_back(xr.front());
             model::Ring r;
-            proj.to_geographic(xr, r);
+            inverse.to_geographic(xr, r);
             p.rings.push_back(std::move(r));
             xy_rings.push_back(std::move(xr));
           }

@@ -2,39 +2,176 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <bit>
+#include <exception>
 #include <queue>
 #include <string>
+#include <thread>
 
 #include "ruralnet/core/error.hpp"
 
 namespace ruralnet::geo {
 
-void radix_sort(std::vector<KeyedIndex>& items) {
-  if (items.size() < 2) return;
-  constexpr int kBits = 11;
-  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
-  std::vector<KeyedIndex> tmp(items.size());
-  std::vector<std::uint32_t> count(kBuckets);
+namespace {
+
+constexpr int kRadixBits = 11;
+constexpr std::size_t kRadixBuckets = std::size_t{1} << kRadixBits;
+constexpr std::size_t kParallelSortMin = std::size_t{1} << 17;
+
+// fn(w) for w in [0, k), w = 0 on the calling thread; the first error in
+// worker order is rethrown after all have finished.
+template <class F>
+void on_threads(std::size_t k, const F& fn) {
+  if (k <= 1) {
+    fn(std::size_t{0});
+    return;
+  }
+  std::vector<std::exception_ptr> errors(k);
+  {
+    std::vector<std::jthread> threads;
+    threads.reserve(k - 1);
+    for (std::size_t w = 1; w < k; ++w)
+      threads.emplace_back([&, w] {
+        try {
+          fn(w);
+        } catch (...) {
+          errors[w] = std::current_exception();
+        }
+      });
+    try {
+      fn(std::size_t{0});
+    } catch (...) {
+      errors[0] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace
+
+void radix_sort(std::vector<KeyedIndex>& items) { radix_sort(items, 1); }
+
+namespace {
+
+// Sorts in[0, n) stably by key bits [lo, hi) into out[0, n), using in as
+// scratch. Within one bucket of the first pass the bits above hi are equal,
+// so this orders by the whole key.
+void sort_bucket(KeyedIndex* in, KeyedIndex* out, std::size_t n, int lo, int hi, std::vector<std::uint32_t>& count) {
+  if (n <= 48) {  // insertion sort: stable, no passes
+    for (std::size_t i = 0; i < n; ++i) {
+      const KeyedIndex x = in[i];
+      std::size_t j = i;
+      for (; j > 0 && out[j - 1].key > x.key; --j) out[j] = out[j - 1];
+      out[j] = x;
+    }
+    return;
+  }
+  std::uint64_t o = 0, a = ~std::uint64_t{0};
+  for (std::size_t i = 0; i < n; ++i) {
+    o |= in[i].key;
+    a &= in[i].key;
+  }
+  const std::uint64_t varying = (o ^ a) & ((hi >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << hi) - 1) >> lo << lo);
+  KeyedIndex* src = in;
+  KeyedIndex* dst = out;
+  if (varying != 0) {
+    lo = std::countr_zero(varying);
+    hi = static_cast<int>(std::bit_width(varying));
+    const int passes = (hi - lo + kRadixBits - 1) / kRadixBits;
+    const int bits = (hi - lo + passes - 1) / passes;
+    const std::size_t buckets = std::size_t{1} << bits;
+    for (int shift = lo; shift < hi; shift += bits) {
+      const std::uint64_t mask = (buckets - 1) << shift;
+      if ((varying & mask) == 0) continue;
+      std::fill(count.begin(), count.begin() + static_cast<std::ptrdiff_t>(buckets), 0u);
+      for (std::size_t i = 0; i < n; ++i) ++count[(src[i].key >> shift) & (buckets - 1)];
+      std::uint32_t sum = 0;
+      for (std::size_t d = 0; d < buckets; ++d) {
+        const std::uint32_t v = count[d];
+        count[d] = sum;
+        sum += v;
+      }
+      for (std::size_t i = 0; i < n; ++i) dst[count[(src[i].key >> shift) & (buckets - 1)]++] = src[i];
+      std::swap(src, dst);
+    }
+  }
+  if (src != out) std::copy(src, src + n, out);
+}
+
+}  // namespace
+
+void radix_sort(std::vector<KeyedIndex>& items, std::size_t threads) {
+  const std::size_t n = items.size();
+  if (n < 2) return;
+  if (n < kParallelSortMin) threads = 1;
+  threads = std::clamp<std::size_t>(threads, 1, 64);
+  // Worker w owns items [bound(w), bound(w + 1)) of a pass's input.
+  const auto bound = [&](std::size_t w) { return n / threads * w + std::min(w, n % threads); };
+  std::vector<std::uint64_t> ors(threads, 0), ands(threads, ~std::uint64_t{0});
+  on_threads(threads, [&](std::size_t w) {
+    std::uint64_t o = 0, a = ~std::uint64_t{0};
+    for (std::size_t i = bound(w); i < bound(w + 1); ++i) {
+      o |= items[i].key;
+      a &= items[i].key;
+    }
+    ors[w] = o;
+    ands[w] = a;
+  });
   std::uint64_t all_or = 0, all_and = ~std::uint64_t{0};
-  for (const auto& it : items) {
-    all_or |= it.key;
-    all_and &= it.key;
+  for (std::size_t w = 0; w < threads; ++w) {
+    all_or |= ors[w];
+    all_and &= ands[w];
   }
   const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
-  for (int shift = 0; shift < 64; shift += kBits) {
-    const std::uint64_t mask = (kBuckets - 1) << shift;
-    if ((varying & mask) == 0) continue;  // every item has the same digit here
-    std::fill(count.begin(), count.end(), 0u);
-    for (const auto& it : items) ++count[(it.key >> shift) & (kBuckets - 1)];
-    std::uint32_t sum = 0;
-    for (auto& c : count) {
+  if (varying == 0) return;
+  const int lo = std::countr_zero(varying), hi = static_cast<int>(std::bit_width(varying));
+  std::vector<KeyedIndex> tmp(n);
+  // One pass over memory by the top bits (a stable counting scatter, a
+  // share of the items per worker behind the shares before it) into buckets
+  // of some 16k items; each bucket then sorted by the lower bits while it
+  // sits in cache, the buckets shared out among the workers. Both steps are
+  // stable, so the order is that of a full LSD sort.
+  const int top_bits = std::clamp(static_cast<int>(std::bit_width(n)) - 14, 1, 12);
+  const int top_shift = std::max(lo, hi - top_bits);
+  const std::size_t buckets = std::size_t{1} << (hi - top_shift);
+  const auto digit = [top_shift, buckets](const KeyedIndex& it) {
+    return static_cast<std::size_t>((it.key >> top_shift) & (buckets - 1));
+  };
+  // count[w * buckets + d]: items of worker w with digit d, then where worker
+  // w puts its first item with digit d.
+  std::vector<std::uint32_t> count(threads * buckets);
+  on_threads(threads, [&](std::size_t w) {
+    std::uint32_t* c = count.data() + w * buckets;
+    for (std::size_t i = bound(w); i < bound(w + 1); ++i) ++c[digit(items[i])];
+  });
+  std::vector<std::uint32_t> start(buckets + 1, 0);
+  std::uint32_t sum = 0;
+  for (std::size_t d = 0; d < buckets; ++d) {
+    start[d] = sum;
+    for (std::size_t w = 0; w < threads; ++w) {
+      std::uint32_t& c = count[w * buckets + d];
       const std::uint32_t v = c;
       c = sum;
       sum += v;
     }
-    for (const auto& it : items) tmp[count[(it.key >> shift) & (kBuckets - 1)]++] = it;
-    items.swap(tmp);
   }
+  start[buckets] = sum;
+  on_threads(threads, [&](std::size_t w) {
+    std::uint32_t* c = count.data() + w * buckets;
+    for (std::size_t i = bound(w); i < bound(w + 1); ++i) tmp[c[digit(items[i])]++] = items[i];
+  });
+  if (top_shift == lo) {  // the top bits were all the bits
+    items.swap(tmp);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  on_threads(threads, [&](std::size_t) {
+    std::vector<std::uint32_t> scratch(kRadixBuckets);
+    for (std::size_t d; (d = next.fetch_add(1, std::memory_order_relaxed)) < buckets;)
+      sort_bucket(tmp.data() + start[d], items.data() + start[d], start[d + 1] - start[d], lo, top_shift, scratch);
+  });
 }
 
 void GridIndex::init_frame(double min_x, double min_y, double max_x, double max_y, double cell_size_m) {

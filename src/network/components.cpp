@@ -1,9 +1,11 @@
 #include "ruralnet/network/components.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
 
+#include "parallel.hpp"
 #include "ruralnet/geo/crs.hpp"
 #include "ruralnet/geo/geodesic.hpp"
 #include "ruralnet/geo/grid_index.hpp"
@@ -25,7 +27,61 @@ double Components::main_length_share() const {
 Components connected_components(const RoadGraph& g) {
   const std::size_t n = g.node_count();
   std::vector<std::uint32_t> parent(n);
-  std::iota(parent.begin(), parent.end(), 0u);
+  const auto fo = g.first_out();
+  const auto heads = g.heads();
+  // Union-find where a root always joins the smaller root, so that each
+  // set's root is its smallest node whatever the order of the unions: the
+  // arcs are then shared out among workers (linking by compare-and-swap,
+  // parents only ever decreasing) with the result of one pass.
+  const std::size_t kw = detail::workers_for(g.arc_count(), std::size_t{1} << 17);
+  detail::for_shares(n, kw, [&](std::size_t b, std::size_t e, std::size_t) {
+    std::iota(parent.begin() + static_cast<std::ptrdiff_t>(b), parent.begin() + static_cast<std::ptrdiff_t>(e),
+              static_cast<std::uint32_t>(b));
+  });
+  if (kw == 1) {
+    auto find = [&parent](std::uint32_t x) {
+      while (parent[x] != x) {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+      }
+      return x;
+    };
+    for (std::uint32_t u = 0; u < n; ++u)
+      for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a) {
+        const std::uint32_t x = find(u), y = find(heads[a]);
+        if (x != y) parent[std::max(x, y)] = std::min(x, y);
+      }
+  } else {
+    using Ref = std::atomic_ref<std::uint32_t>;
+    auto find = [&parent](std::uint32_t x) {
+      for (;;) {
+        std::uint32_t p = Ref(parent[x]).load(std::memory_order_relaxed);
+        if (p == x) return x;
+        const std::uint32_t gp = Ref(parent[p]).load(std::memory_order_relaxed);
+        if (gp != p) Ref(parent[x]).compare_exchange_weak(p, gp, std::memory_order_relaxed);  // halve the path
+        x = gp;
+      }
+    };
+    std::vector<std::uint32_t> node_cut(kw + 1, static_cast<std::uint32_t>(n));
+    node_cut[0] = 0;
+    for (std::size_t w = 1; w < kw; ++w)
+      node_cut[w] = static_cast<std::uint32_t>(
+          std::lower_bound(fo.begin(), fo.end() - 1, detail::share_begin(g.arc_count(), kw, w)) - fo.begin());
+    detail::run_workers(kw, [&](std::size_t w) {
+      for (std::uint32_t u = node_cut[w]; u < node_cut[w + 1]; ++u)
+        for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a) {
+          std::uint32_t x = u, y = heads[a];
+          for (;;) {
+            x = find(x);
+            y = find(y);
+            if (x == y) break;
+            if (x < y) std::swap(x, y);  // x, the larger root, joins y
+            std::uint32_t expected = x;
+            if (Ref(parent[x]).compare_exchange_strong(expected, y, std::memory_order_relaxed)) break;
+          }
+        }
+    });
+  }
   auto find = [&parent](std::uint32_t x) {
     while (parent[x] != x) {
       parent[x] = parent[parent[x]];
@@ -33,13 +89,6 @@ Components connected_components(const RoadGraph& g) {
     }
     return x;
   };
-  const auto fo = g.first_out();
-  const auto heads = g.heads();
-  for (std::uint32_t u = 0; u < n; ++u)
-    for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a) {
-      const std::uint32_t x = find(u), y = find(heads[a]);
-      if (x != y) parent[std::max(x, y)] = std::min(x, y);
-    }
   // Provisional ids by root, then renumber by size.
   std::vector<std::uint32_t> provisional(n);
   std::vector<ComponentInfo> info;

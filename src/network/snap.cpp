@@ -1,11 +1,13 @@
 #include "ruralnet/network/snap.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <mutex>
 #include <string>
 
 #include "crossings.hpp"
+#include "parallel.hpp"
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/geo/geodesic.hpp"
 
@@ -53,8 +55,11 @@ std::vector<std::uint32_t> interior_cut_vertices(const SegmentTable& t, const st
   if (candidates.size() > nv / 8) {
     // Junctions everywhere: sort every vertex by position, as the builder does.
     std::vector<geo::KeyedIndex> keyed(nv);
-    for (std::size_t k = 0; k < nv; ++k) keyed[k] = {keys.key(t.xy[k]), static_cast<std::uint32_t>(k)};
-    geo::radix_sort(keyed);
+    const std::size_t kw = detail::workers_for(nv, std::size_t{1} << 16);
+    detail::for_shares(nv, kw, [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t k = b; k < e; ++k) keyed[k] = {keys.key(t.xy[k]), static_cast<std::uint32_t>(k)};
+    });
+    geo::radix_sort(keyed, kw);
     std::vector<std::uint8_t> shared(nv, 0);
     for (std::size_t i = 0; i < nv;) {
       std::size_t j = i + 1;
@@ -84,10 +89,16 @@ std::vector<std::uint32_t> interior_cut_vertices(const SegmentTable& t, const st
     const std::uint64_t key = keys.key(t.xy[k]);
     slot_key[slot_of(key)] = key;
   }
-  for (std::size_t k = 0; k < nv; ++k) {
-    const std::size_t h = slot_of(keys.key(t.xy[k]));
-    if (slot_key[h] != kEmpty && slot_count[h] < 2) ++slot_count[h];
-  }
+  // Every vertex looked up, a share on each worker; a count only needs to
+  // reach 2, so the workers' increments may land in any order.
+  detail::for_shares(nv, detail::workers_for(nv, std::size_t{1} << 16), [&](std::size_t b, std::size_t e, std::size_t) {
+    for (std::size_t k = b; k < e; ++k) {
+      const std::size_t h = slot_of(keys.key(t.xy[k]));
+      if (slot_key[h] == kEmpty) continue;
+      std::atomic_ref<std::uint32_t> c(slot_count[h]);
+      if (c.load(std::memory_order_relaxed) < 2) c.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
   for (const std::uint32_t k : candidates)
     if (slot_count[slot_of(keys.key(t.xy[k]))] >= 2) cuts.push_back(k);
   return cuts;
@@ -157,33 +168,57 @@ EdgeSnapper::EdgeSnapper(const SegmentTable& table, const BuildResult& built, bo
   const auto segs = g.segments();
   const auto lens = g.lengths_m();
   auto is_rep = [&](std::uint32_t a) { return !((flags[a] & kArcTwoWay) && (flags[a] & kArcReversed)); };
-  for (std::uint32_t a = 0; a < g.arc_count(); ++a)
-    if (is_rep(a) && segs[a] < ns) ++first_rep[segs[a] + 1];
+  // Shared by at most two workers: the first takes the first half of the
+  // nodes and fills each segment's slots from the front, the second the
+  // other half, walked backwards, from the back, so that each segment lists
+  // its pieces in arc order as one pass would.
+  const std::size_t rw = std::min<std::size_t>(detail::workers_for(g.arc_count(), std::size_t{1} << 16), 2);
+  detail::for_shares(g.arc_count(), rw, [&](std::size_t b, std::size_t e, std::size_t) {
+    for (std::size_t a = b; a < e; ++a)
+      if (is_rep(static_cast<std::uint32_t>(a)) && segs[a] < ns) {
+        if (rw > 1) std::atomic_ref<std::uint32_t>(first_rep[segs[a] + 1]).fetch_add(1, std::memory_order_relaxed);
+        else ++first_rep[segs[a] + 1];
+      }
+  });
   for (std::size_t s = 0; s < ns; ++s) first_rep[s + 1] += first_rep[s];
   std::vector<Rep> reps(first_rep[ns]);
   {
-    std::vector<std::uint32_t> fill(first_rep.begin(), first_rep.end() - 1);
-    for (std::uint32_t u = 0; u < g.node_count(); ++u)
-      for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a) {
-        if (!is_rep(a) || segs[a] >= ns) continue;
-        const std::uint32_t v = heads[a];
-        Rep r{lens[a], u, v, EdgeId(a), EdgeId::invalid()};
-        if (flags[a] & kArcTwoWay) {
-          for (std::uint32_t b = fo[v]; b < fo[v + 1]; ++b)
-            if (heads[b] == u && segs[b] == segs[a] && (flags[b] & kArcReversed) && (flags[b] & kArcTwoWay) &&
-                lens[b] == r.length) {
-              r.bwd = EdgeId(b);
-              break;
-            }
-        } else if (flags[a] & kArcReversed) {
-          r = Rep{lens[a], v, u, EdgeId::invalid(), EdgeId(a)};
-        }
-        reps[fill[segs[a]]++] = r;
+    const auto rep_of = [&](std::uint32_t u, std::uint32_t a) {
+      const std::uint32_t v = heads[a];
+      Rep r{lens[a], u, v, EdgeId(a), EdgeId::invalid()};
+      if (flags[a] & kArcTwoWay) {
+        for (std::uint32_t b = fo[v]; b < fo[v + 1]; ++b)
+          if (heads[b] == u && segs[b] == segs[a] && (flags[b] & kArcReversed) && (flags[b] & kArcTwoWay) &&
+              lens[b] == r.length) {
+            r.bwd = EdgeId(b);
+            break;
+          }
+      } else if (flags[a] & kArcReversed) {
+        r = Rep{lens[a], v, u, EdgeId::invalid(), EdgeId(a)};
       }
-    for (std::size_t s = 0; s < ns; ++s)
-      if (first_rep[s + 1] - first_rep[s] > 1)
-        std::sort(reps.begin() + first_rep[s], reps.begin() + first_rep[s + 1],
-                  [](const Rep& x, const Rep& y) { return x.length < y.length; });
+      return r;
+    };
+    const auto nn = static_cast<std::uint32_t>(g.node_count());
+    const auto mid = static_cast<std::uint32_t>(detail::share_begin(nn, rw, 1));
+    detail::run_workers(rw, [&](std::size_t w) {
+      if (w == 0) {
+        std::vector<std::uint32_t> front(first_rep.begin(), first_rep.end() - 1);
+        for (std::uint32_t u = 0; u < mid; ++u)
+          for (std::uint32_t a = fo[u]; a < fo[u + 1]; ++a)
+            if (is_rep(a) && segs[a] < ns) reps[front[segs[a]]++] = rep_of(u, a);
+      } else {
+        std::vector<std::uint32_t> back(first_rep.begin() + 1, first_rep.end());
+        for (std::uint32_t u = nn; u-- > mid;)
+          for (std::uint32_t a = fo[u + 1]; a-- > fo[u];)
+            if (is_rep(a) && segs[a] < ns) reps[--back[segs[a]]] = rep_of(u, a);
+      }
+    });
+    detail::for_shares(ns, rw, [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t s = b; s < e; ++s)
+        if (first_rep[s + 1] - first_rep[s] > 1)
+          std::sort(reps.begin() + first_rep[s], reps.begin() + first_rep[s + 1],
+                    [](const Rep& x, const Rep& y) { return x.length < y.length; });
+    });
   }
 
   // 2. Where the builder cut parts into pieces: at part ends and at every
@@ -198,53 +233,81 @@ EdgeSnapper::EdgeSnapper(const SegmentTable& table, const BuildResult& built, bo
   // piece of its segment with the same length (the builder stored exactly
   // float(cum[k1] - cum[k0])); among equal lengths the one whose nodes lie
   // nearest the run's ends. Runs without a piece were collapsed by snapping.
+  // Segments are independent (each matches only its own pieces): each worker
+  // takes a run of segments and writes its pieces from the first slot of
+  // those segments' reps (a segment has at most as many pieces as reps);
+  // the runs are then closed up in order.
   arc_piece_.assign(g.arc_count(), kNoPiece);
-  pieces_.reserve(reps.size());
-  std::size_t next_cut = 0;  // into interior_cuts, which is in vertex order
-  for (std::size_t p = 0; p < t.part_count(); ++p) {
-    const std::uint32_t s = t.part_segment[p];
-    std::uint32_t k0 = t.first_vertex[p];
-    const std::uint32_t last = t.first_vertex[p + 1] - 1;
-    while (next_cut < interior_cuts.size() && interior_cuts[next_cut] <= k0) ++next_cut;
-    while (k0 < last) {
-      std::uint32_t k = last;
-      if (next_cut < interior_cuts.size() && interior_cuts[next_cut] < last) k = interior_cuts[next_cut++];
-      const auto len = static_cast<float>(t.cum_length_m[k] - t.cum_length_m[k0]);
-      const auto end = reps.begin() + first_rep[s + 1];
-      auto lo = std::lower_bound(reps.begin() + first_rep[s], end, len, [](const Rep& r, float l) { return r.length < l; });
-      Rep* best = nullptr;
-      bool several = false;
-      for (auto it = lo; it != end && it->length == len; ++it) {
-        if (it->used) continue;
-        if (best) {
-          several = true;
-          break;
-        }
-        best = &*it;
-      }
-      if (several) {  // the nearest: only then are node positions read
-        best = nullptr;
-        double best_d = std::numeric_limits<double>::infinity();
+  const std::size_t kw = detail::workers_for(t.vertex_count(), std::size_t{1} << 16);
+  pieces_.resize(reps.size());
+  std::vector<std::size_t> found(kw, 0);
+  detail::run_workers(kw, [&](std::size_t w) {
+    const std::size_t p_begin = t.first_part[detail::share_begin(ns, kw, w)];
+    const std::size_t p_end = t.first_part[detail::share_begin(ns, kw, w + 1)];
+    const std::size_t out_begin = first_rep[detail::share_begin(ns, kw, w)];
+    std::size_t out = out_begin;
+    std::size_t next_cut = 0;  // into interior_cuts, which is in vertex order
+    if (p_begin < p_end)
+      next_cut = static_cast<std::size_t>(
+          std::lower_bound(interior_cuts.begin(), interior_cuts.end(), t.first_vertex[p_begin]) - interior_cuts.begin());
+    for (std::size_t p = p_begin; p < p_end; ++p) {
+      const std::uint32_t s = t.part_segment[p];
+      std::uint32_t k0 = t.first_vertex[p];
+      const std::uint32_t last = t.first_vertex[p + 1] - 1;
+      while (next_cut < interior_cuts.size() && interior_cuts[next_cut] <= k0) ++next_cut;
+      while (k0 < last) {
+        std::uint32_t k = last;
+        if (next_cut < interior_cuts.size() && interior_cuts[next_cut] < last) k = interior_cuts[next_cut++];
+        const auto len = static_cast<float>(t.cum_length_m[k] - t.cum_length_m[k0]);
+        const auto end = reps.begin() + first_rep[s + 1];
+        auto lo =
+            std::lower_bound(reps.begin() + first_rep[s], end, len, [](const Rep& r, float l) { return r.length < l; });
+        Rep* best = nullptr;
+        bool several = false;
         for (auto it = lo; it != end && it->length == len; ++it) {
           if (it->used) continue;
-          const double d = hyp(g.xy(VertexId(it->from)), t.xy[k0]) + hyp(g.xy(VertexId(it->to)), t.xy[k]);
-          if (d < best_d) {
-            best_d = d;
-            best = &*it;
+          if (best) {
+            several = true;
+            break;
+          }
+          best = &*it;
+        }
+        if (several) {  // the nearest: only then are node positions read
+          best = nullptr;
+          double best_d = std::numeric_limits<double>::infinity();
+          for (auto it = lo; it != end && it->length == len; ++it) {
+            if (it->used) continue;
+            const double d = hyp(g.xy(VertexId(it->from)), t.xy[k0]) + hyp(g.xy(VertexId(it->to)), t.xy[k]);
+            if (d < best_d) {
+              best_d = d;
+              best = &*it;
+            }
           }
         }
+        if (best) {
+          best->used = true;
+          pieces_[out++] = {s, k0, k, VertexId(best->from), VertexId(best->to), best->fwd, best->bwd,
+                            static_cast<double>(best->length)};
+        }
+        k0 = k;
       }
-      if (best) {
-        best->used = true;
-        const auto id = static_cast<std::uint32_t>(pieces_.size());
-        pieces_.push_back({s, k0, k, VertexId(best->from), VertexId(best->to), best->fwd, best->bwd,
-                           static_cast<double>(best->length)});
-        if (best->fwd.valid()) arc_piece_[best->fwd.value()] = id;
-        if (best->bwd.valid()) arc_piece_[best->bwd.value()] = id;
-      }
-      k0 = k;
     }
+    found[w] = out - out_begin;
+  });
+  std::size_t npieces = 0;
+  for (std::size_t w = 0; w < kw; ++w) {
+    const auto from = pieces_.begin() + static_cast<std::ptrdiff_t>(first_rep[detail::share_begin(ns, kw, w)]);
+    std::copy(from, from + static_cast<std::ptrdiff_t>(found[w]), pieces_.begin() + static_cast<std::ptrdiff_t>(npieces));
+    npieces += found[w];
   }
+  pieces_.resize(npieces);
+  detail::for_shares(npieces, kw, [&](std::size_t b, std::size_t e, std::size_t) {
+    for (std::size_t id = b; id < e; ++id) {
+      const EdgePiece& pc = pieces_[id];
+      if (pc.forward_arc.valid()) arc_piece_[pc.forward_arc.value()] = static_cast<std::uint32_t>(id);
+      if (pc.backward_arc.valid()) arc_piece_[pc.backward_arc.value()] = static_cast<std::uint32_t>(id);
+    }
+  });
   std::vector<Rep>().swap(reps);
 
   // 4. Index the straight sub-segments of every piece on a dense grid: each
@@ -312,26 +375,71 @@ void EdgeSnapper::Grid::build(const std::vector<XY>& xy, const std::vector<std::
     r0 = row(std::min(a.y, b.y));
     r1 = row(std::max(a.y, b.y));
   };
-  first.assign(static_cast<std::size_t>(cols * rows) + 1, 0);
-  std::uint64_t total = 0;
-  for (std::uint32_t i = 0; i < nsub; ++i) {
+  // Counting sort of the sub-segments into cells. Worker w owns the cells of
+  // columns [col_cut[w], col_cut[w + 1]) (cut where about equal numbers of
+  // sub-segments start); a first pass, a share of the sub-segments on each
+  // worker, marks which workers' columns each one meets. Each worker then
+  // counts and fills its own cells, going through the sub-segments in index
+  // order, so a cell lists its sub-segments in index order whatever the
+  // number of workers.
+  const std::size_t kw = std::min<std::size_t>(detail::workers_for(nsub, std::size_t{1} << 16), 8);
+  std::vector<std::int64_t> col_cut(kw + 1, cols);
+  col_cut[0] = 0;
+  std::vector<std::uint8_t> owners(kw > 1 ? nsub : 0);  // bit w: meets worker w's columns
+  if (kw > 1) {
+    std::vector<std::int64_t> sample;
+    for (std::uint32_t i = 0; i < nsub; i += 64) {
+      std::int64_t c0, c1, r0, r1;
+      cell_range(i, c0, c1, r0, r1);
+      sample.push_back(c0);
+    }
+    std::sort(sample.begin(), sample.end());
+    for (std::size_t w = 1; w < kw; ++w) col_cut[w] = std::max(col_cut[w - 1], sample[sample.size() * w / kw]);
+    detail::for_shares(nsub, kw, [&](std::size_t b, std::size_t e, std::size_t) {
+      for (std::size_t i = b; i < e; ++i) {
+        std::int64_t c0, c1, r0, r1;
+        cell_range(static_cast<std::uint32_t>(i), c0, c1, r0, r1);
+        std::uint8_t mask = 0;
+        for (std::size_t v = 0; v < kw; ++v)
+          if (c0 < col_cut[v + 1] && c1 >= col_cut[v]) mask = static_cast<std::uint8_t>(mask | (1u << v));
+        owners[i] = mask;
+      }
+    });
+  }
+  // first[k] counts cell k, then (inclusive prefix) ends it; the fill walks
+  // the sub-segments backwards and leaves it at the cell's start.
+  const std::size_t ncells = static_cast<std::size_t>(cols * rows);
+  first.assign(ncells + 1, 0);
+  std::vector<std::uint64_t> owned(kw + 1, 0);  // items in each worker's cells, then in those before them
+  const auto each_owned = [&](std::size_t w, std::uint32_t i, const auto& fn) {
+    if (kw > 1 && !(owners[i] >> w & 1u)) return;
     std::int64_t c0, c1, r0, r1;
     cell_range(i, c0, c1, r0, r1);
-    for (std::int64_t c = c0; c <= c1; ++c)
-      for (std::int64_t r = r0; r <= r1; ++r) ++first[static_cast<std::size_t>(c * rows + r) + 1];
-    total += static_cast<std::uint64_t>((c1 - c0 + 1) * (r1 - r0 + 1));
-  }
+    for (std::int64_t c = std::max(c0, col_cut[w]); c <= std::min(c1, col_cut[w + 1] - 1); ++c)
+      for (std::int64_t r = r0; r <= r1; ++r) fn(static_cast<std::size_t>(c * rows + r));
+  };
+  detail::run_workers(kw, [&](std::size_t w) {
+    std::uint64_t n = 0;
+    for (std::uint32_t i = 0; i < nsub; ++i)
+      each_owned(w, i, [&](std::size_t k) {
+        ++first[k];
+        ++n;
+      });
+    owned[w + 1] = n;
+  });
+  for (std::size_t w = 0; w < kw; ++w) owned[w + 1] += owned[w];
+  const std::uint64_t total = owned[kw];
   if (total >= std::numeric_limits<std::uint32_t>::max())
     throw RunError("road sub-segments cover too many cells of the snapping grid");
-  for (std::size_t k = 1; k < first.size(); ++k) first[k] += first[k - 1];
   items.resize(total);
-  std::vector<std::uint32_t> fill(first.begin(), first.end() - 1);
-  for (std::uint32_t i = 0; i < nsub; ++i) {
-    std::int64_t c0, c1, r0, r1;
-    cell_range(i, c0, c1, r0, r1);
-    for (std::int64_t c = c0; c <= c1; ++c)
-      for (std::int64_t r = r0; r <= r1; ++r) items[fill[static_cast<std::size_t>(c * rows + r)]++] = i;
-  }
+  detail::run_workers(kw, [&](std::size_t w) {
+    auto end = static_cast<std::uint32_t>(owned[w]);
+    const auto k0 = static_cast<std::size_t>(col_cut[w] * rows), k1 = static_cast<std::size_t>(col_cut[w + 1] * rows);
+    for (std::size_t k = k0; k < k1; ++k) first[k] = end += first[k];
+    for (std::uint32_t i = static_cast<std::uint32_t>(nsub); i-- > 0;)
+      each_owned(w, i, [&](std::size_t k) { items[--first[k]] = i; });
+  });
+  first[ncells] = static_cast<std::uint32_t>(total);
 }
 
 std::optional<std::uint32_t> EdgeSnapper::piece_of_arc(EdgeId a) const {

@@ -33,3 +33,16 @@ TEST(HugePages, SmallVectorIsAnOrdinaryOne) {
   EXPECT_EQ(v[1], 2.5);
   EXPECT_EQ(v.back(), 999.0);
 }
+
+TEST(HugePages, AssignHugeFillsAPlainVector) {
+  std::vector<double> v{1.0, 2.0};
+  ruralnet::assign_huge(v, 6'000'000, 3.5);  // 48 MB: reserved, advised, filled
+  ASSERT_EQ(v.size(), 6'000'000u);
+  EXPECT_EQ(v.front(), 3.5);
+  EXPECT_EQ(v.back(), 3.5);
+  const double* before = v.data();
+  ruralnet::assign_huge(v, 10, -1.0);  // smaller: the storage is kept
+  EXPECT_EQ(v.size(), 10u);
+  EXPECT_EQ(v.data(), before);
+  EXPECT_EQ(v[9], -1.0);
+}

@@ -304,4 +304,31 @@ TEST(ServiceAreas, BandsNestOnARoadGrid) {
   EXPECT_LE(a4->road_km, a8->road_km);
 }
 
+TEST(ServiceAreas, LargerBandWithTheSameRoadsIsTheSameArea) {
+  // The station at the end of a 3 km dead-end road (the hub on a road of its
+  // own): everything is reached within 3 minutes, so the 5- and 9-minute
+  // areas are the 4-minute one, to the bit, and the 2-minute area is smaller.
+  World w;
+  w.ds.roads = {line("A", {{0, 0}, {3000, 0}}), line("X", {{20000, 0}, {30000, 0}})};
+  w.ds.facilities = {facility("H", model::Tier::county_hub, "341599", at(30000)),
+                     facility("S", model::Tier::township_station, "341599001", at(0))};
+  coverage::CoverageOptions o;
+  o.bands_min = {2.0, 4.0, 5.0, 9.0};
+  const auto r = w.run(o);
+  const auto* a2 = find(r, 1, 2.0);
+  const auto* a4 = find(r, 1, 4.0);
+  ASSERT_TRUE(a2 && a4);
+  EXPECT_NEAR(a2->road_km, 2.0, 0.002);
+  EXPECT_NEAR(a4->road_km, 3.0, 0.002);
+  EXPECT_LT(a2->area_km2, a4->area_km2);
+  for (const double band : {5.0, 9.0}) {
+    const auto* a = find(r, 1, band);
+    ASSERT_TRUE(a) << band;
+    ASSERT_EQ(a->geometry.size(), a4->geometry.size());
+    for (std::size_t p = 0; p < a->geometry.size(); ++p) EXPECT_EQ(a->geometry[p].rings, a4->geometry[p].rings);
+    EXPECT_EQ(a->area_km2, a4->area_km2);
+    EXPECT_EQ(a->road_km, a4->road_km);
+  }
+}
+
 }  // namespace

@@ -49,6 +49,30 @@ TEST(RadixSort, SortsStablyByKey) {
   EXPECT_TRUE(empty.empty());
 }
 
+TEST(RadixSort, ThreadsGiveTheStableSortOrder) {
+  // Above the size where the sort shares its passes out; keys with many
+  // duplicates, some passes constant (skipped), every thread count alike.
+  std::mt19937_64 rng(11);
+  std::vector<geo::KeyedIndex> v(300001);
+  for (std::uint32_t i = 0; i < v.size(); ++i) {
+    // Mostly a few keys in one corner of the key space (one crowded first-pass
+    // bucket, small ones elsewhere), the rest over all 64 bits.
+    const std::uint64_t k = i % 10 == 0 ? rng() : ((rng() % 4000) << 20) * 0x9E3779B9ull + (rng() % 3);
+    v[i] = {i % 3 == 0 ? k : k >> 40, i};
+  }
+  auto expected = v;
+  std::stable_sort(expected.begin(), expected.end(), [](auto& a, auto& b) { return a.key < b.key; });
+  for (const std::size_t threads : {1u, 2u, 3u, 8u}) {
+    auto got = v;
+    geo::radix_sort(got, threads);
+    ASSERT_EQ(got.size(), expected.size());
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i)
+      wrong += got[i].key != expected[i].key || got[i].index != expected[i].index ? 1 : 0;
+    EXPECT_EQ(wrong, 0u) << threads << " threads";
+  }
+}
+
 TEST(GridIndex, WithinMatchesBruteForce) {
   const auto pts = random_points(2000, 1000.0, 1);
   const GridIndex g(pts, 25.0);

@@ -47,4 +47,20 @@ struct HugePageAllocator {
 template <class T>
 using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
+// Asks for huge pages for the whole 2 MiB pages inside [p, p + bytes) that
+// are not yet touched (e.g. a large vector's storage right after reserve);
+// a no-op for small ranges and on other systems.
+void advise_huge_pages(void* p, std::size_t bytes) noexcept;
+
+// v sized to n copies of x, its storage on huge pages where it is large.
+template <class T>
+void assign_huge(std::vector<T>& v, std::size_t n, const T& x) {
+  if (v.capacity() < n && detail::huge_pages_worth_it(n * sizeof(T))) {
+    std::vector<T>().swap(v);
+    v.reserve(n);
+    advise_huge_pages(v.data(), n * sizeof(T));
+  }
+  v.assign(n, x);
+}
+
 }  // namespace ruralnet

@@ -31,10 +31,17 @@ struct KeyedIndex {
   std::uint32_t index = 0;
 };
 
-// Stable LSD radix sort by key (11 bits a pass, passes whose digit is the same
-// for every item are skipped). Linear time: the road graph builder sorts
-// millions of quantised coordinates with it.
+// Stable radix sort by key in linear time (the road graph builder sorts
+// millions of quantised coordinates with it): one pass over memory scatters
+// the items by their top varying bits into buckets of some 16k items, then
+// each bucket is LSD-sorted by the remaining bits (11 bits a pass, passes
+// whose digit is the same for every item skipped) while it is in cache.
 void radix_sort(std::vector<KeyedIndex>& items);
+// The same on up to `threads` threads: the first pass a share of the items
+// per thread, each behind the shares before it, then the buckets shared out.
+// The result is the serial one. Below 2^17 items, or with threads <= 1, it
+// runs on the calling thread alone.
+void radix_sort(std::vector<KeyedIndex>& items, std::size_t threads);
 
 struct Neighbour {
   std::uint32_t item = 0;

@@ -160,6 +160,13 @@ struct DatasetGraph {
 // whichever form the roads were read in (Dataset::roads_graph_only).
 DatasetGraph build_dataset_graph(const model::Dataset& ds, const BuildOptions& options, const ProgressSettings& progress);
 
+namespace detail {
+// Caps the threads build_graph, EdgeSnapper and connected_components use (0,
+// the default: every core). Their results do not depend on it; tests set 1
+// to compare the serial path with the parallel one.
+void set_worker_limit(std::size_t threads);
+}  // namespace detail
+
 // Quantum of the coordinate keys used to decide that two vertices are the same
 // point (docs/network.md).
 inline constexpr double kCoordinateQuantumM = 0.001;
