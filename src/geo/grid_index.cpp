@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ruralnet/core/error.hpp"
+#include "ruralnet/core/workers.hpp"
 
 namespace ruralnet::geo {
 
@@ -18,36 +19,6 @@ namespace {
 constexpr int kRadixBits = 11;
 constexpr std::size_t kRadixBuckets = std::size_t{1} << kRadixBits;
 constexpr std::size_t kParallelSortMin = std::size_t{1} << 17;
-
-// fn(w) for w in [0, k), w = 0 on the calling thread; the first error in
-// worker order is rethrown after all have finished.
-template <class F>
-void on_threads(std::size_t k, const F& fn) {
-  if (k <= 1) {
-    fn(std::size_t{0});
-    return;
-  }
-  std::vector<std::exception_ptr> errors(k);
-  {
-    std::vector<std::jthread> threads;
-    threads.reserve(k - 1);
-    for (std::size_t w = 1; w < k; ++w)
-      threads.emplace_back([&, w] {
-        try {
-          fn(w);
-        } catch (...) {
-          errors[w] = std::current_exception();
-        }
-      });
-    try {
-      fn(std::size_t{0});
-    } catch (...) {
-      errors[0] = std::current_exception();
-    }
-  }
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
 
 }  // namespace
 
@@ -110,7 +81,7 @@ void radix_sort(std::vector<KeyedIndex>& items, std::size_t threads) {
   // Worker w owns items [bound(w), bound(w + 1)) of a pass's input.
   const auto bound = [&](std::size_t w) { return n / threads * w + std::min(w, n % threads); };
   std::vector<std::uint64_t> ors(threads, 0), ands(threads, ~std::uint64_t{0});
-  on_threads(threads, [&](std::size_t w) {
+  run_workers(threads, [&](std::size_t w) {
     std::uint64_t o = 0, a = ~std::uint64_t{0};
     for (std::size_t i = bound(w); i < bound(w + 1); ++i) {
       o |= items[i].key;
@@ -142,7 +113,7 @@ void radix_sort(std::vector<KeyedIndex>& items, std::size_t threads) {
   // count[w * buckets + d]: items of worker w with digit d, then where worker
   // w puts its first item with digit d.
   std::vector<std::uint32_t> count(threads * buckets);
-  on_threads(threads, [&](std::size_t w) {
+  run_workers(threads, [&](std::size_t w) {
     std::uint32_t* c = count.data() + w * buckets;
     for (std::size_t i = bound(w); i < bound(w + 1); ++i) ++c[digit(items[i])];
   });
@@ -158,7 +129,7 @@ void radix_sort(std::vector<KeyedIndex>& items, std::size_t threads) {
     }
   }
   start[buckets] = sum;
-  on_threads(threads, [&](std::size_t w) {
+  run_workers(threads, [&](std::size_t w) {
     std::uint32_t* c = count.data() + w * buckets;
     for (std::size_t i = bound(w); i < bound(w + 1); ++i) tmp[c[digit(items[i])]++] = items[i];
   });
@@ -167,7 +138,7 @@ void radix_sort(std::vector<KeyedIndex>& items, std::size_t threads) {
     return;
   }
   std::atomic<std::size_t> next{0};
-  on_threads(threads, [&](std::size_t) {
+  run_workers(threads, [&](std::size_t) {
     std::vector<std::uint32_t> scratch(kRadixBuckets);
     for (std::size_t d; (d = next.fetch_add(1, std::memory_order_relaxed)) < buckets;)
       sort_bucket(tmp.data() + start[d], items.data() + start[d], start[d + 1] - start[d], lo, top_shift, scratch);

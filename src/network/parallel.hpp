@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "ruralnet/core/workers.hpp"
+
 namespace ruralnet::network::detail {
 
 // Threads to use for `n` items when a worker should have at least `min_each`
@@ -23,35 +25,7 @@ inline std::size_t share_begin(std::size_t n, std::size_t k, std::size_t w) {
   return n / k * w + std::min(w, n % k);
 }
 
-// fn(w) for w in [0, k); the first error in worker order is rethrown once all
-// have finished.
-template <class F>
-void run_workers(std::size_t k, const F& fn) {
-  if (k <= 1) {
-    fn(std::size_t{0});
-    return;
-  }
-  std::vector<std::exception_ptr> errors(k);
-  {
-    std::vector<std::jthread> threads;
-    threads.reserve(k - 1);
-    for (std::size_t w = 1; w < k; ++w)
-      threads.emplace_back([&, w] {
-        try {
-          fn(w);
-        } catch (...) {
-          errors[w] = std::current_exception();
-        }
-      });
-    try {
-      fn(std::size_t{0});
-    } catch (...) {
-      errors[0] = std::current_exception();
-    }
-  }
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-}
+using ruralnet::run_workers;
 
 // fn(begin, end, w) over k near-equal shares of [0, n).
 template <class F>
