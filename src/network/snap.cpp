@@ -542,9 +542,13 @@ void EdgeSnapper::piece_line_into(std::uint32_t piece, double from_m, double to_
 
 std::vector<XY> EdgeSnapper::piece_line_xy(std::uint32_t piece, double from_m, double to_m) const {
   std::vector<XY> line;
-  cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->xy,
-            [](XY p, XY q, double f) { return XY{p.x + f * (q.x - p.x), p.y + f * (q.y - p.y)}; }, line);
+  piece_line_xy_into(piece, from_m, to_m, line);
   return line;
+}
+
+void EdgeSnapper::piece_line_xy_into(std::uint32_t piece, double from_m, double to_m, std::vector<XY>& out) const {
+  cut_piece(*table_, pieces_.at(piece), from_m, to_m, table_->xy,
+            [](XY p, XY q, double f) { return XY{p.x + f * (q.x - p.x), p.y + f * (q.y - p.y)}; }, out);
 }
 
 std::vector<Source> point_sources(const EdgeSnapper& s, const RoadGraph& g, const SnapPoint& p, Metric metric,

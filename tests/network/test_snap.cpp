@@ -186,6 +186,13 @@ TEST(SnapIndex, PieceLineIntoEqualsPieceLine) {
     s.piece_line_into(0, from, to, out);
     EXPECT_EQ(out, s.piece_line(0, from, to));
   }
+  std::vector<XY> xy{{1.0, 2.0}};
+  for (const auto& [from, to] : std::vector<std::pair<double, double>>{{0, 1e9}, {100, 1600}, {1600, 100}, {800, 800}}) {
+    s.piece_line_xy_into(0, from, to, xy);
+    const std::vector<XY> fresh = s.piece_line_xy(0, from, to);
+    ASSERT_EQ(xy.size(), fresh.size());
+    for (std::size_t k = 0; k < xy.size(); ++k) EXPECT_TRUE(xy[k].x == fresh[k].x && xy[k].y == fresh[k].y);
+  }
 }
 
 }  // namespace

@@ -82,6 +82,8 @@ class EdgeSnapper {
   void piece_line_into(std::uint32_t piece, double from_m, double to_m, std::vector<LonLat>& out) const;
   std::vector<XY> piece_line_xy(std::uint32_t piece, double from_m = 0.0,
                                 double to_m = std::numeric_limits<double>::infinity()) const;
+  // piece_line_xy into `out` (cleared first), reusing its storage.
+  void piece_line_xy_into(std::uint32_t piece, double from_m, double to_m, std::vector<XY>& out) const;
 
   // Not to be shared between threads (a PROJ transformation is not
   // thread-safe); snap() itself may be called from any number of threads.
