@@ -36,6 +36,24 @@ struct Cell {
 
 using Corner = std::pair<std::int64_t, std::int64_t>;
 
+// The bounding box of a non-empty set of cells; ij(c) gives a cell's (i, j).
+struct CellBox {
+  std::int64_t i0, j0, i1, j1;
+};
+template <class Cells, class IJ>
+CellBox box_of(const Cells& cells, IJ ij) {
+  const auto [a, b] = ij(cells.front());
+  CellBox box{a, b, a, b};
+  for (const auto& c : cells) {
+    const auto [i, j] = ij(c);
+    box.i0 = std::min(box.i0, i);
+    box.j0 = std::min(box.j0, j);
+    box.i1 = std::max(box.i1, i);
+    box.j1 = std::max(box.j1, j);
+  }
+  return box;
+}
+
 // A traced closed ring (first == last) without the corners where the
 // boundary runs straight on; nullopt when fewer than three corners are left.
 std::optional<std::vector<Corner>> straight_corners_dropped(const std::vector<Corner>& ring) {
@@ -180,13 +198,7 @@ std::vector<std::vector<std::vector<Corner>>> assemble(std::vector<std::vector<C
 // box is very large against the cells (scattered pieces).
 std::vector<std::vector<std::vector<Corner>>> trace_dense(std::vector<Cell> cells) {
   if (cells.empty()) return {};
-  std::int64_t i0 = cells[0].i, j0 = cells[0].j, i1 = i0, j1 = j0;
-  for (const Cell& c : cells) {
-    i0 = std::min(i0, c.i);
-    j0 = std::min(j0, c.j);
-    i1 = std::max(i1, c.i);
-    j1 = std::max(j1, c.j);
-  }
+  const auto [i0, j0, i1, j1] = box_of(cells, [](const Cell& c) { return std::pair{c.i, c.j}; });
   // One empty cell of margin on each side; corners run one further.
   const std::int64_t w = i1 - i0 + 3, h = j1 - j0 + 3;
   if (w * h > std::max<std::int64_t>(std::int64_t{1} << 22, 64 * static_cast<std::int64_t>(cells.size())))
@@ -827,13 +839,7 @@ constexpr double kSimplifyTol = 0.7;  // doubled units: 0.35 cell
 std::vector<std::vector<std::vector<std::pair<double, double>>>> outline_cells(
     const std::vector<std::pair<std::int64_t, std::int64_t>>& cells, double hole_limit_cells, bool simplify) {
   if (cells.empty()) return {};
-  std::int64_t i0 = cells[0].first, j0 = cells[0].second, i1 = i0, j1 = j0;
-  for (const auto& [i, j] : cells) {
-    i0 = std::min(i0, i);
-    j0 = std::min(j0, j);
-    i1 = std::max(i1, i);
-    j1 = std::max(j1, j);
-  }
+  const auto [i0, j0, i1, j1] = box_of(cells, [](const auto& c) { return c; });
   const std::int64_t w = i1 - i0 + 3, h = j1 - j0 + 3;
   std::vector<std::uint32_t> in;
   for (const auto& [i, j] : cells) in.push_back(static_cast<std::uint32_t>((i - i0 + 1) * h + (j - j0 + 1)));
@@ -1029,7 +1035,7 @@ class CellTable {
   static constexpr std::int64_t kHalf = std::int64_t{1} << 23;
 
   CellTable(std::size_t expected, double max_cost) : unit_(max_cost / 65534.0) {
-    slots_.assign(std::max<std::size_t>(1024, static_cast<std::size_t>(static_cast<double>(expected) / 0.8)), Slot{});
+    assign_huge(slots_, std::max<std::size_t>(1024, static_cast<std::size_t>(static_cast<double>(expected) / 0.8)), Slot{});
   }
   std::uint16_t quantum(double cost) const {
     return static_cast<std::uint16_t>(std::clamp(std::floor(cost / unit_), 0.0, 65534.0));
@@ -1053,7 +1059,7 @@ class CellTable {
     const Slot& s = slots_[index(key_of(i, j))];
     return s.owner == kEmpty ? nullptr : &s;
   }
-  const HugeVector<Slot>& slots() const { return slots_; }
+  const std::vector<Slot>& slots() const { return slots_; }
   static std::pair<std::int64_t, std::int64_t> cell(const Slot& s) {
     const std::uint64_t key = (static_cast<std::uint64_t>(s.hi) << 32) | s.lo;
     return {static_cast<std::int64_t>(key >> 24) - kHalf, static_cast<std::int64_t>(key & 0xffffff) - kHalf};
@@ -1075,13 +1081,14 @@ class CellTable {
   }
   Slot& probe(std::uint64_t key) { return slots_[index(key)]; }
   void grow() {
-    HugeVector<Slot> old(slots_.size() + slots_.size() / 2, Slot{});
+    std::vector<Slot> old;
+    assign_huge(old, slots_.size() + slots_.size() / 2, Slot{});
     old.swap(slots_);
     for (const Slot& s : old)
       if (s.owner != kEmpty) probe((static_cast<std::uint64_t>(s.hi) << 32) | s.lo) = s;
   }
   double unit_;
-  HugeVector<Slot> slots_;
+  std::vector<Slot> slots_;
   std::size_t used_ = 0;
 };
 
@@ -1315,13 +1322,7 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
         }
       }
       if (own.empty()) continue;
-      std::int64_t i0 = own[0].i, j0 = own[0].j, i1 = i0, j1 = j0;
-      for (const OwnCell& c : own) {
-        i0 = std::min(i0, c.i);
-        j0 = std::min(j0, c.j);
-        i1 = std::max(i1, c.i);
-        j1 = std::max(j1, c.j);
-      }
+      const auto [i0, j0, i1, j1] = box_of(own, [](const OwnCell& c) { return std::pair{c.i, c.j}; });
       const std::int64_t gw = i1 - i0 + 3, gh = j1 - j0 + 3, bi = i0 - 1, bj = j0 - 1;
       // Every outline vertex lies in the box of the owner's cells.
       const geo::LocalInverse inverse(proj, origin.x + static_cast<double>(bi) * cell,

@@ -1,5 +1,5 @@
-// The huge-page allocator: large arrays come from the system on 2 MiB
-// boundaries and behave as any vector; small ones take the usual path.
+// Huge pages for large vectors: storage advised before it is touched, the
+// vector behaving as any other through growth, swaps and small sizes.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -7,27 +7,28 @@
 
 #include "ruralnet/core/huge_pages.hpp"
 
-using ruralnet::HugeVector;
-
 TEST(HugePages, LargeVectorHoldsItsValuesThroughGrowth) {
-  HugeVector<std::uint64_t> v(5'000'000);  // 40 MB: above the threshold
+  std::vector<std::uint64_t> v;
+  ruralnet::assign_huge(v, 5'000'000, std::uint64_t{0});  // 40 MB: above the threshold
   std::iota(v.begin(), v.end(), std::uint64_t{0});
-#if defined(__linux__)
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(v.data()) % (std::uintptr_t{2} << 20), 0u);
-#endif
   v.resize(9'000'000, 7);  // reallocates: the values move across
   std::uint64_t sum = 0;
   for (std::size_t i = 0; i < 5'000'000; ++i) sum += v[i];
   EXPECT_EQ(sum, std::uint64_t{5'000'000} * 4'999'999 / 2);
   EXPECT_EQ(v[8'999'999], 7u);
-  HugeVector<std::uint64_t> w;
+  std::vector<std::uint64_t> w;
   w.swap(v);
   EXPECT_EQ(w.size(), 9'000'000u);
   EXPECT_TRUE(v.empty());
+  // Advice on memory already in use changes nothing in it.
+  ruralnet::advise_huge_pages(w.data() + 3, (w.size() - 3) * sizeof(std::uint64_t));
+  EXPECT_EQ(w[4'999'999], 4'999'999u);
 }
 
 TEST(HugePages, SmallVectorIsAnOrdinaryOne) {
-  HugeVector<double> v{1.5, 2.5};
+  std::vector<double> v{9.0};
+  ruralnet::assign_huge(v, 2, 1.5);
+  v[1] = 2.5;
   for (int i = 0; i < 1000; ++i) v.push_back(i);
   EXPECT_EQ(v.size(), 1002u);
   EXPECT_EQ(v[1], 2.5);
