@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config python3
   postgresql postgis
-  libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev
+  libgdal-dev gdal-bin libproj-dev proj-bin libgeos-dev libsqlite3-dev sqlite3
   libboost-graph-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   coinor-libcbc-dev

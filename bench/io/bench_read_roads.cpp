@@ -8,6 +8,11 @@
 // reads another dataset's roads layer instead (e.g. a `synth --scale
 // province` file).
 //
+// BM_ReadRoadsThreads compares the graph-only read by one thread with the read
+// by two (x_one = two_s / one_s), in the same run; BM_ReadDatasetThreads does
+// the same for a whole dataset read as `coverage` reads it
+// (RURALNET_BENCH_DATASET=PATH, skipped without it).
+//
 // Counters: ogr_s (baseline: iterate every feature, touching its geometry and
 // every field), full_s, graph_s, and x_ogr = seconds / ogr_s for each read;
 // full_table_s and graph_table_s add prepare_segments from the form read (the
@@ -16,6 +21,7 @@
 #include <benchmark/benchmark.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -105,6 +111,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
+
 std::size_t ogr_iterate(const fs::path& p) {
   GDALDatasetUniquePtr ds(GDALDataset::Open(p.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   OGRLayer* layer = ds->GetLayerByName("roads");
@@ -184,3 +197,73 @@ void BM_ReadRoadsGraphOnly(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK(BM_ReadRoadsGraphOnly)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+namespace {
+
+// Reads `ro` by one thread and by two in each iteration, with the counters
+// the two benchmarks below report.
+void one_and_two_threads(benchmark::State& state, const io::ReadOptions& ro) {
+  double one = 0, two = 0, one_cpu = 0, two_cpu = 0;
+  std::size_t roads = 0;
+  for (auto _ : state) {
+    for (std::size_t threads : {1u, 2u}) {
+      io::detail::set_roads_read_threads(threads);
+      const auto t0 = std::chrono::steady_clock::now();
+      const double c0 = cpu_seconds();
+      const model::Dataset ds = io::read_dataset(ro, ProgressSettings{true});
+      (threads == 1 ? one : two) += seconds_since(t0);
+      (threads == 1 ? one_cpu : two_cpu) += cpu_seconds() - c0;
+      roads = ds.road_columns.size();
+      benchmark::DoNotOptimize(ds.road_columns.lonlat.data());
+      benchmark::DoNotOptimize(ds.read_fingerprint.data());
+    }
+  }
+  io::detail::set_roads_read_threads(0);
+  const double n = static_cast<double>(state.iterations());
+  state.counters["roads"] = static_cast<double>(roads);
+  state.counters["one_s"] = one / n;
+  state.counters["two_s"] = two / n;
+  state.counters["x_one"] = two / one;
+  state.counters["one_cpu_s"] = one_cpu / n;
+  state.counters["two_cpu_s"] = two_cpu / n;
+}
+
+// The graph-only read by one thread and by two (the FID halves of the
+// GeoPackage read side by side), in the same run. Counters: one_s, two_s and
+// x_one = two_s / one_s (0.5 would be a perfect halving); one_cpu_s and
+// two_cpu_s, the process's CPU seconds, tell on a busy machine whether the
+// second thread adds work or only waits for a core. RURALNET_BENCH_ROADS
+// points it at another dataset's roads, e.g. a `synth --scale province` file.
+void BM_ReadRoadsThreads(benchmark::State& state) {
+  GDALAllRegister();
+  io::ReadOptions ro;
+  ro.layer_sources["roads"] = roads_path().string() + "|roads";
+  ro.roads_graph_only = true;
+  one_and_two_threads(state, ro);
+}
+
+}  // namespace
+
+BENCHMARK(BM_ReadRoadsThreads)->Unit(benchmark::kMillisecond)->Iterations(2);
+
+namespace {
+
+// What `coverage` reads (every layer, the roads graph-only) by one thread and
+// by two, for the dataset RURALNET_BENCH_DATASET names (skipped without it):
+// the "read" stage of a coverage run, without the rest of the run.
+void BM_ReadDatasetThreads(benchmark::State& state) {
+  const char* path = std::getenv("RURALNET_BENCH_DATASET");
+  if (!path) {
+    state.SkipWithError("set RURALNET_BENCH_DATASET to a dataset (e.g. a synth --scale province GeoPackage)");
+    return;
+  }
+  GDALAllRegister();
+  io::ReadOptions ro;
+  ro.dataset = path;
+  ro.roads_graph_only = true;
+  one_and_two_threads(state, ro);
+}
+
+}  // namespace
+
+BENCHMARK(BM_ReadDatasetThreads)->Unit(benchmark::kMillisecond)->Iterations(1);

@@ -1,17 +1,19 @@
 // Writing a GeoPackage shaped like coverage.gpkg (many points with 25 fields,
-// lines, large multipolygons) through io::VectorWriter, on the fast path
-// (WriteOptions::gpkg_fast, the default: R-trees packed at close) and on the
-// plain path (the baseline, same run, same features: GDAL builds each R-tree
-// at close, one row at a time).
+// lines, large multipolygons) through io::VectorWriter, three ways in the same
+// run on the same features: the plain path (GDAL builds each R-tree at close,
+// one row at a time), the fast path with rows through OGR (gpkg_fast,
+// gpkg_direct = false: R-trees packed at close) and the default, rows encoded
+// here and inserted straight into SQLite on a second thread (gpkg_direct).
 //
 // The layers: synthetic, a tenth of a `synth --scale province` coverage run
 // (5,000 points, 4,600 lines of ~65 vertices, 1,050 multipolygons of ~700
 // vertices); RURALNET_BENCH_WRITE=PATH writes the layers of another
 // GeoPackage instead (e.g. a coverage.gpkg).
 //
-// Counters: plain_s (baseline), fast_s, x_plain = fast_s / plain_s, and the
+// Counters: plain_s (baseline), fast_s (rows through OGR), direct_s (the
+// default), x_plain = direct_s / plain_s, x_fast = direct_s / fast_s, and the
 // size of the file written (mb). RURALNET_BENCH_WRITE_KEEP=DIR keeps one file
-// of each path (DIR/plain.gpkg, DIR/fast.gpkg) for comparison.
+// of each path (DIR/plain.gpkg, DIR/fast.gpkg, DIR/direct.gpkg) for comparison.
 #include <benchmark/benchmark.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -166,10 +168,13 @@ const std::vector<io::LayerData>& layers() {
   return l;
 }
 
-double write_once(const fs::path& p, bool fast) {
+enum class Path { plain, fast, direct };
+
+double write_once(const fs::path& p, Path path) {
   fs::remove(p);
   io::WriteOptions o;
-  o.gpkg_fast = fast;
+  o.gpkg_fast = path != Path::plain;
+  o.gpkg_direct = path == Path::direct;
   const auto t0 = std::chrono::steady_clock::now();
   io::write_layers(p, layers(), o, false);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -180,33 +185,58 @@ void BM_WriteGpkg(benchmark::State& state) {
   fs::create_directories(dir);
   const fs::path p = dir / "out.gpkg";
   layers();
-  double plain = 0, fast = 0;
+  double plain = 0, fast = 0, direct = 0;
   for (auto _ : state) {
-    plain += write_once(p, false);
-    fast += write_once(p, true);
+    plain += write_once(p, Path::plain);
+    fast += write_once(p, Path::fast);
+    direct += write_once(p, Path::direct);
   }
   const double n = static_cast<double>(state.iterations());
   state.counters["mb"] = static_cast<double>(fs::file_size(p)) / 1e6;
   state.counters["plain_s"] = plain / n;
   state.counters["fast_s"] = fast / n;
-  state.counters["x_plain"] = fast / plain;
+  state.counters["direct_s"] = direct / n;
+  state.counters["x_plain"] = direct / plain;
+  state.counters["x_fast"] = direct / fast;
   fs::remove_all(dir);
   if (const char* keep = std::getenv("RURALNET_BENCH_WRITE_KEEP")) {
-    write_once(fs::path(keep) / "plain.gpkg", false);
-    write_once(fs::path(keep) / "fast.gpkg", true);
+    write_once(fs::path(keep) / "plain.gpkg", Path::plain);
+    write_once(fs::path(keep) / "fast.gpkg", Path::fast);
+    write_once(fs::path(keep) / "direct.gpkg", Path::direct);
   }
 }
 
-// The fast path alone, for profiling.
+// The two fast paths alone, side by side (rows through OGR, then straight
+// into SQLite): x_fast = direct_s / fast_s.
+void BM_WriteGpkgDirect(benchmark::State& state) {
+  const fs::path dir = fs::temp_directory_path() / ("ruralnet-bench-write-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path p = dir / "out.gpkg";
+  layers();
+  double fast = 0, direct = 0;
+  for (auto _ : state) {
+    fast += write_once(p, Path::fast);
+    direct += write_once(p, Path::direct);
+  }
+  const double n = static_cast<double>(state.iterations());
+  state.counters["mb"] = static_cast<double>(fs::file_size(p)) / 1e6;
+  state.counters["fast_s"] = fast / n;
+  state.counters["direct_s"] = direct / n;
+  state.counters["x_fast"] = direct / fast;
+  fs::remove_all(dir);
+}
+
+// The default path alone, for profiling.
 void BM_WriteGpkgFast(benchmark::State& state) {
   const fs::path dir = fs::temp_directory_path() / ("ruralnet-bench-write-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   layers();
-  for (auto _ : state) benchmark::DoNotOptimize(write_once(dir / "out.gpkg", true));
+  for (auto _ : state) benchmark::DoNotOptimize(write_once(dir / "out.gpkg", Path::direct));
   fs::remove_all(dir);
 }
 
 }  // namespace
 
 BENCHMARK(BM_WriteGpkg)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_WriteGpkgDirect)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_WriteGpkgFast)->Unit(benchmark::kMillisecond)->Iterations(3);

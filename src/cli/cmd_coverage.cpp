@@ -54,7 +54,9 @@ class CoverageCommand final : public Command {
 
   int run(RunContext& ctx) override {
     const auto t0 = std::chrono::steady_clock::now();
-    io::check_output_path(dir_, overwrite_);  // before the work, not after it
+    // The output folder is checked before the work, not after it, and most
+    // of it is written while the service areas are still being drawn.
+    report::CoverageWriter out(dir_, overwrite_);
     StageClock clock;
     model::Dataset ds = io::read_dataset(dataset_.read, ctx.progress);
     record_dataset(ctx.record, ds);
@@ -69,9 +71,10 @@ class CoverageCommand final : public Command {
     const network::BuildResult& built = dg.built;
     coverage::CoverageOptions o = o_;
     o.progress = ctx.progress;
+    o.before_service_areas = [&](const coverage::CoverageResult& partial) { out.write_early(ds, partial); };
     const coverage::CoverageResult r = coverage::analyse(ds, table, built, o);
     clock.mark("analysis");
-    report::write_coverage(dir_, ds, r, overwrite_);
+    out.finish(ds, r);
     clock.mark("write");
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -288,6 +288,7 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   StageClock clock;
   CoverageResult r;
   r.options = o;
+  r.options.before_service_areas = nullptr;
   r.local_crs = table.crs.definition();
   const network::RoadGraph& g = built.graph;
   const network::Components comps =
@@ -637,6 +638,10 @@ CoverageResult analyse(const model::Dataset& ds, const network::SegmentTable& ta
   }
 
   clock.mark("metrics");
+  if (o.before_service_areas) {
+    o.before_service_areas(r);
+    clock.mark("early output");
+  }
   if (o.service_areas) {
     sa_thread = {};  // joined
     if (sa_error) std::rethrow_exception(sa_error);

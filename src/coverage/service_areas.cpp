@@ -13,6 +13,7 @@
 #include <utility>
 #include <unordered_map>
 
+#include "outliner.hpp"
 #include "passes.hpp"
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/core/huge_pages.hpp"
@@ -320,521 +321,6 @@ class EllipsoidArea {
 
 }  // namespace
 
-namespace {
-
-// Outlines in doubled grid coordinates: the corner (i, j) of a cell is
-// (2i, 2j) and the midpoint of a cell side has one odd coordinate.
-struct P2 {
-  std::int32_t x, y;
-  bool operator==(const P2&) const = default;
-};
-using Ring2 = std::vector<P2>;  // open: the last point joins the first
-using Poly2 = std::vector<Ring2>;
-
-std::int64_t twice_area(const Ring2& r) {
-  std::int64_t a = 0;
-  for (std::size_t k = 0; k < r.size(); ++k) {
-    const P2& p = r[k];
-    const P2& q = r[k + 1 == r.size() ? 0 : k + 1];
-    a += static_cast<std::int64_t>(p.x) * q.y - static_cast<std::int64_t>(q.x) * p.y;
-  }
-  return a;
-}
-
-// Squared distance from p to the segment a-b.
-[[gnu::always_inline]] inline double seg_dist2(double px, double py, P2 a, P2 b) {
-  const double dx = b.x - a.x, dy = b.y - a.y;
-  const double l2 = dx * dx + dy * dy;
-  double t = l2 > 0.0 ? ((px - a.x) * dx + (py - a.y) * dy) / l2 : 0.0;
-  t = std::clamp(t, 0.0, 1.0);
-  const double ex = a.x + t * dx - px, ey = a.y + t * dy - py;
-  return ex * ex + ey * ey;
-}
-
-// The vertices in place, by position: a small open-addressing table (the
-// vertices of one area are few against the cells of its box).
-class VertexMap {
- public:
-  void reset(std::size_t n) {
-    std::size_t cap = 64;
-    while (cap < 2 * n) cap *= 2;
-    slots_.assign(cap, {kFree, 0});
-    mask_ = cap - 1;
-  }
-  std::uint32_t& ref(P2 p) {
-    const std::uint64_t key = key_of(p.x, p.y);
-    std::size_t k = hash(key);
-    while (slots_[k].key != kFree && slots_[k].key != key) k = (k + 1) & mask_;
-    slots_[k].key = key;
-    return slots_[k].id1;
-  }
-  std::uint32_t get(std::int64_t x, std::int64_t y) const {
-    const std::uint64_t key = key_of(x, y);
-    for (std::size_t k = hash(key);; k = (k + 1) & mask_) {
-      if (slots_[k].key == key) return slots_[k].id1;
-      if (slots_[k].key == kFree) return 0;
-    }
-  }
-
- private:
-  static constexpr std::uint64_t kFree = ~std::uint64_t{0};
-  struct Slot {
-    std::uint64_t key;
-    std::uint32_t id1;  // vertex id + 1; 0 once removed
-  };
-  static std::uint64_t key_of(std::int64_t x, std::int64_t y) {
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(x)) << 32) | static_cast<std::uint32_t>(y);
-  }
-  std::size_t hash(std::uint64_t key) const { return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 32) & mask_; }
-  std::vector<Slot> slots_;
-  std::size_t mask_ = 0;
-};
-
-// Grid cells of one owner and band turned into simplified polygons. The
-// buffers are kept between calls: one Outliner per thread.
-class Outliner {
- public:
-  // cells: the region's cells as indices i * h + j into a w x h box whose
-  // outermost rows and columns are empty; pinch cells and filled holes are
-  // appended. A hole whose outline encloses fewer than hole_limit cells and
-  // holds no blocked cell is filled. tol: the simplification tolerance in
-  // doubled units (1 = half a cell). Work is linear in the cells and the
-  // outlines, not in the box: the buffers are kept clear between calls.
-  template <class Blocked>
-  std::vector<Poly2> run(std::vector<std::uint32_t>& cells, std::int64_t w, std::int64_t h, double hole_limit,
-                         const Blocked& blocked, double tol) {
-    w_ = w;
-    h_ = h;
-    grow(in_, static_cast<std::size_t>(w * h), std::uint8_t{0});
-    grow(label_, static_cast<std::size_t>(w * h), std::int32_t{-1});
-    grow(dir_, static_cast<std::size_t>((w + 1) * (h + 1)), std::uint8_t{0});
-    for (const std::uint32_t c : cells) in_[c] = 1;
-    fill_pinches(cells);
-    std::vector<std::vector<P2>> corners;  // staircase rings, turning corners only (cell units)
-    std::vector<std::int64_t> left;        // per ring, the cell left of its first edge
-    trace(cells, corners, left);
-    if (hole_limit > 0.0 && fill_holes(cells, corners, hole_limit, blocked)) {
-      // A filled hole's ring goes, and so do the rings of whatever it held
-      // (their left cells are marked 2).
-      std::size_t kept = 0;
-      for (std::size_t r = 0; r < corners.size(); ++r) {
-        if (corners[r].empty() || in_[static_cast<std::size_t>(left[r])] == 2) continue;
-        if (kept != r) {
-          corners[kept] = std::move(corners[r]);
-          left[kept] = left[r];
-        }
-        ++kept;
-      }
-      corners.resize(kept);
-      left.resize(kept);
-    }
-    std::vector<Ring2> rings;
-    rings.reserve(corners.size());
-    fixed_.resize(corners.size());
-    for (std::size_t r = 0; r < corners.size(); ++r) rings.push_back(vertices(corners[r], fixed_[r]));
-    // Foreground components: each has one shell, and a hole belongs to the
-    // component of the cell left of its first edge.
-    std::int32_t comps = 0;
-    std::size_t shells = 0, holes = 0;
-    for (const Ring2& r : rings) (twice_area(r) > 0 ? shells : holes) += 1;
-    for (const std::int64_t c : left) {
-      if (shells == 1 || holes == 0) break;  // no hole to place, or one place for all
-      if (label_[static_cast<std::size_t>(c)] >= 0) continue;
-      stack_.assign(1, static_cast<std::uint32_t>(c));
-      label_[static_cast<std::size_t>(c)] = comps;
-      while (!stack_.empty()) {
-        const std::int64_t k = stack_.back();
-        stack_.pop_back();
-        for (const std::int64_t nk : {k - 1, k + 1, k - h, k + h})
-          if (in_[static_cast<std::size_t>(nk)] && label_[static_cast<std::size_t>(nk)] < 0) {
-            label_[static_cast<std::size_t>(nk)] = comps;
-            stack_.push_back(static_cast<std::uint32_t>(nk));
-          }
-      }
-      ++comps;
-    }
-    std::vector<std::int32_t> comp_of(rings.size(), 0);
-    if (comps > 0)
-      for (std::size_t r = 0; r < rings.size(); ++r) comp_of[r] = label_[static_cast<std::size_t>(left[r])];
-    else if (shells > 1)
-      for (std::size_t r = 0; r < rings.size(); ++r) comp_of[r] = static_cast<std::int32_t>(r);  // shells only
-    comps = std::max<std::int32_t>(comps, static_cast<std::int32_t>(rings.size()));
-    for (const std::uint32_t c : cells) {
-      in_[c] = 0;
-      label_[c] = -1;
-    }
-    if (tol > 0.0) simplify(rings, tol);
-    std::vector<std::int32_t> poly_of(static_cast<std::size_t>(comps), -1);
-    std::vector<Poly2> out;
-    for (std::size_t r = 0; r < rings.size(); ++r)
-      if (twice_area(rings[r]) > 0) {
-        poly_of[static_cast<std::size_t>(comp_of[r])] = static_cast<std::int32_t>(out.size());
-        out.push_back({std::move(rings[r])});
-      }
-    for (std::size_t r = 0; r < rings.size(); ++r)
-      if (!rings[r].empty() && twice_area(rings[r]) < 0) {
-        const std::int32_t p = poly_of[static_cast<std::size_t>(comp_of[r])];
-        if (p >= 0) out[static_cast<std::size_t>(p)].push_back(std::move(rings[r]));
-      }
-    return out;
-  }
-
- private:
-  template <class T>
-  static void grow(std::vector<T>& v, std::size_t n, T fill) {
-    if (v.size() < n) v.resize(n, fill);
-  }
-
-  // Two cells touching only at a corner get the side cell to the right of
-  // the left one, as the hash-map tracing does: then each corner starts at
-  // most one boundary edge, and 4- and 8-connectivity agree for cells and
-  // for gaps.
-  void fill_pinches(std::vector<std::uint32_t>& cells) {
-    const std::size_t h = static_cast<std::size_t>(h_);
-    for (std::size_t k = 0; k < cells.size(); ++k) {
-      const std::size_t c = cells[k];
-      for (const std::size_t diag : {c + h - 1, c + h + 1}) {
-        const std::size_t side = diag == c + h - 1 ? c - 1 : c + 1;
-        if (in_[diag] && !in_[c + h] && !in_[side]) {
-          in_[c + h] = 1;
-          cells.push_back(static_cast<std::uint32_t>(c + h));  // checked in turn
-        }
-      }
-    }
-  }
-
-  // Boundary rings with the region on their left (shells counter-clockwise,
-  // holes clockwise), as their turning corners.
-  void trace(const std::vector<std::uint32_t>& cells, std::vector<std::vector<P2>>& rings, std::vector<std::int64_t>& left) {
-    const std::int64_t ch = h_ + 1;
-    starts_.clear();
-    auto edge = [&](std::int64_t i, std::int64_t j, std::uint8_t d) {
-      const std::size_t k = static_cast<std::size_t>(i * ch + j);
-      dir_[k] = d;
-      starts_.push_back(static_cast<std::uint32_t>(k));
-    };
-    for (const std::uint32_t c : cells) {
-      const std::int64_t i = c / h_, j = c % h_;
-      if (!in_[c - 1]) edge(i, j, 1);
-      if (!in_[c + static_cast<std::size_t>(h_)]) edge(i + 1, j, 2);
-      if (!in_[c + 1]) edge(i + 1, j + 1, 3);
-      if (!in_[c - static_cast<std::size_t>(h_)]) edge(i, j + 1, 4);
-    }
-    constexpr std::int32_t di[5] = {0, 1, 0, -1, 0}, dj[5] = {0, 0, 1, 0, -1};
-    for (const std::uint32_t s : starts_) {
-      if (dir_[s] == 0) continue;  // already on a traced ring
-      const std::int32_t x0 = static_cast<std::int32_t>(static_cast<std::int64_t>(s) / ch);
-      const std::int32_t y0 = static_cast<std::int32_t>(static_cast<std::int64_t>(s) % ch);
-      const std::uint8_t d0 = dir_[s];
-      const std::int64_t lx = d0 == 1 || d0 == 4 ? x0 : x0 - 1, ly = d0 == 1 || d0 == 2 ? y0 : y0 - 1;
-      left.push_back(lx * h_ + ly);
-      std::vector<P2> ring;
-      std::int32_t x = x0, y = y0;
-      std::size_t k = s;
-      std::uint8_t prev = 0;
-      // The direction into the start corner: that of the ring's last edge.
-      while (dir_[k] != 0) {
-        const std::uint8_t d = dir_[k];
-        dir_[k] = 0;
-        if (d != prev) ring.push_back({x, y});
-        prev = d;
-        x += di[d];
-        y += dj[d];
-        k = static_cast<std::size_t>(static_cast<std::int64_t>(x) * ch + y);
-      }
-      // The start corner is a turn unless the last edge runs on into the first.
-      if (prev == d0) ring.erase(ring.begin());
-      rings.push_back(std::move(ring));
-    }
-  }
-
-  // Holes (clockwise rings) enclosing fewer than `limit` cells, none of them
-  // blocked, are filled; true when any was.
-  template <class Blocked>
-  bool fill_holes(std::vector<std::uint32_t>& cells, std::vector<std::vector<P2>>& rings, double limit,
-                  const Blocked& blocked) {
-    bool any = false;
-    std::vector<std::pair<std::int32_t, std::int32_t>> spans;  // (row, x) of the ring's vertical edges
-    for (auto& r : rings) {
-      std::int64_t a2 = 0;
-      for (std::size_t k = 0; k < r.size(); ++k) {
-        const P2& p = r[k];
-        const P2& q = r[k + 1 == r.size() ? 0 : k + 1];
-        a2 += static_cast<std::int64_t>(p.x) * q.y - static_cast<std::int64_t>(q.x) * p.y;
-      }
-      if (a2 >= 0 || static_cast<double>(-a2) / 2.0 >= limit) continue;
-      spans.clear();
-      for (std::size_t k = 0; k < r.size(); ++k) {
-        const P2& p = r[k];
-        const P2& q = r[k + 1 == r.size() ? 0 : k + 1];
-        if (p.x != q.x) continue;
-        for (std::int32_t y = std::min(p.y, q.y); y < std::max(p.y, q.y); ++y) spans.push_back({y, p.x});
-      }
-      std::sort(spans.begin(), spans.end());
-      hole_.clear();
-      bool free = true;
-      for (std::size_t k = 0; k + 1 < spans.size() && free; k += 2)
-        for (std::int32_t x = spans[k].second; x < spans[k + 1].second; ++x) {
-          const std::size_t c = static_cast<std::size_t>(static_cast<std::int64_t>(x) * h_ + spans[k].first);
-          if (!in_[c] && blocked(x, spans[k].first)) {
-            free = false;
-            break;
-          }
-          hole_.push_back(static_cast<std::uint32_t>(c));
-        }
-      if (!free) continue;
-      // Every cell the ring encloses is marked 2 (islands included).
-      for (const std::uint32_t c : hole_) {
-        if (!in_[c]) cells.push_back(c);
-        in_[c] = 2;
-      }
-      r.clear();
-      any = true;
-    }
-    return any;
-  }
-
-  // The outline's vertices, in doubled units. A run between two turns the
-  // same way (a side of a block) keeps its ends, each corner cut at half a
-  // cell: the cut stays inside the one cell at that corner. A run between
-  // turns opposite ways (a step of a staircase along a slanting road) is
-  // drawn through its midpoint when the runs on either side are ends kept
-  // or single steps, so the cut there stays within half a cell of the
-  // corner and inside the cells along the run. Either way the rings stay
-  // simple and apart, within half a cell of the cells' outline, and the
-  // midpoints of a straight road's steps fall on a line.
-  static Ring2 vertices(const std::vector<P2>& c, std::vector<std::uint8_t>& fixed) {
-    Ring2 ring;
-    fixed.clear();
-    const std::size_t m = c.size();
-    auto unit = [](std::int32_t v) { return v > 0 ? 1 : (v < 0 ? -1 : 0); };
-    auto at = [&](std::size_t k) -> const P2& { return c[k % m]; };
-    // turn[k]: at corner k, left (1) or right (-1).
-    std::vector<std::int8_t> turn(m);
-    std::vector<std::int32_t> len(m);
-    for (std::size_t k = 0; k < m; ++k) {
-      const P2& p = at(k + m - 1);
-      const P2& q = at(k);
-      const P2& r = at(k + 1);
-      const std::int64_t cr = static_cast<std::int64_t>(q.x - p.x) * (r.y - q.y) - static_cast<std::int64_t>(q.y - p.y) * (r.x - q.x);
-      turn[k] = cr > 0 ? 1 : -1;
-      len[k] = std::abs(r.x - q.x) + std::abs(r.y - q.y);
-    }
-    auto step = [&](std::size_t k) { return turn[k] != turn[(k + 1) % m]; };
-    for (std::size_t k = 0; k < m; ++k) {
-      const P2& q = at(k);
-      const P2& r = at(k + 1);
-      const std::size_t before = (k + m - 1) % m, after = (k + 1) % m;
-      // Runs up to four cells: a road slanting at 1 in 4 or more; a longer
-      // step is rare and costs only its two cut corners.
-      const bool mid = step(k) && len[k] > 1 && len[k] <= 4 && (!step(before) || len[before] == 1) &&
-                       (!step(after) || len[after] == 1);
-      if (mid) {
-        ring.push_back({q.x + r.x, q.y + r.y});
-        fixed.push_back(0);
-        continue;
-      }
-      // The ends of a side two cells or longer stay where they are: blocks
-      // keep their square corners and a one-road corridor its width.
-      const std::uint8_t keep = !step(k) && len[k] >= 2 ? 1 : 0;
-      const P2 d{unit(r.x - q.x), unit(r.y - q.y)};
-      const P2 a{2 * q.x + d.x, 2 * q.y + d.y};
-      const P2 b{2 * r.x - d.x, 2 * r.y - d.y};
-      if (ring.empty() || !(ring.back() == a)) {
-        ring.push_back(a);
-        fixed.push_back(keep);
-      } else {
-        fixed.back() |= keep;
-      }
-      if (!(ring.back() == b)) {
-        ring.push_back(b);
-        fixed.push_back(keep);
-      }
-    }
-    if (ring.size() > 1 && ring.front() == ring.back()) {
-      fixed.front() |= fixed.back();
-      ring.pop_back();
-      fixed.pop_back();
-    }
-    return ring;
-  }
-
-  // Douglas-Peucker on every ring, a chain replaced by its chord only when no
-  // other vertex left (of any ring) lies between them: the rings stay simple
-  // and nested as they were. Chords are checked one at a time against the
-  // vertices in place, so every intermediate state is valid.
-  void simplify(std::vector<Ring2>& rings, double tol) {
-    // Each ring starts at a vertex that stays, if it has one.
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-      const auto f = std::find(fixed_[r].begin(), fixed_[r].end(), 1);
-      if (f == fixed_[r].end() || f == fixed_[r].begin()) continue;
-      const auto shift = f - fixed_[r].begin();
-      std::rotate(rings[r].begin(), rings[r].begin() + shift, rings[r].end());
-      std::rotate(fixed_[r].begin(), f, fixed_[r].end());
-    }
-    W2_ = 2 * w_ + 1;
-    H2_ = 2 * h_ + 1;
-    offset_.assign(1, 0);
-    for (const Ring2& r : rings) offset_.push_back(offset_.back() + static_cast<std::uint32_t>(r.size()));
-    vid_.reset(offset_.back());
-    grow(bits_, static_cast<std::size_t>(W2_ * H2_ / 64 + 1), std::uint64_t{0});
-    ring_of_.resize(offset_.back());
-    alive_.assign(offset_.back(), 1);
-    for (std::size_t r = 0; r < rings.size(); ++r)
-      for (std::size_t k = 0; k < rings[r].size(); ++k) {
-        const std::uint32_t id = offset_[r] + static_cast<std::uint32_t>(k);
-        ring_of_[id] = static_cast<std::uint32_t>(r);
-        vid_.ref(rings[r][k]) = id + 1;
-        flip(rings[r][k].x, rings[r][k].y);
-      }
-    const double tol2 = tol * tol;
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-      const Ring2& ring = rings[r];
-      const std::size_t n = ring.size();
-      if (n < 5) continue;
-      auto V = [&](std::size_t k) { return ring[k % n]; };
-      chains_.clear();
-      std::size_t prev = n;
-      for (std::size_t k = n; k-- > 1;)
-        if (fixed_[r][k]) {
-          chains_.push_back({k, prev});
-          prev = k;
-        }
-      if (prev == n) {
-        // No vertex or one that stays: from the first to the farthest.
-        std::size_t far = 0;
-        double best = -1.0;
-        for (std::size_t k = 1; k < n; ++k) {
-          const double dx = ring[k].x - ring[0].x, dy = ring[k].y - ring[0].y;
-          if (dx * dx + dy * dy > best) best = dx * dx + dy * dy, far = k;
-        }
-        chains_.push_back({far, n});
-        prev = far;
-      }
-      chains_.push_back({0, prev});
-      while (!chains_.empty()) {
-        const auto [a, b] = chains_.back();
-        chains_.pop_back();
-        if (b - a < 2) continue;
-        const P2 va = V(a), vb = V(b);
-        std::size_t m = a + 1;
-        double dmax = -1.0;
-        for (std::size_t k = a + 1; k < b; ++k) {
-          const double d2 = seg_dist2(ring[k].x, ring[k].y, va, vb);
-          if (d2 > dmax) dmax = d2, m = k;
-        }
-        if (dmax >= tol2 || blocked_chord(rings, r, a, b, tol)) {
-          chains_.push_back({m, b});
-          chains_.push_back({a, m});
-          continue;
-        }
-        for (std::size_t k = a + 1; k < b; ++k) {
-          alive_[offset_[r] + k] = 0;
-          vid_.ref(ring[k]) = 0;
-          flip(ring[k].x, ring[k].y);
-        }
-      }
-      // A ring must keep an area of the same sign; else it stays as traced
-      // (only its own vertices moved, so the state before it is restored).
-      Ring2 kept;
-      for (std::size_t k = 0; k < n; ++k)
-        if (alive_[offset_[r] + k]) kept.push_back(ring[k]);
-      const std::int64_t a0 = twice_area(ring), a1 = kept.size() >= 3 ? twice_area(kept) : 0;
-      if (a1 == 0 || (a0 > 0) != (a1 > 0)) {
-        for (std::size_t k = 0; k < n; ++k) {
-          if (!alive_[offset_[r] + k]) flip(ring[k].x, ring[k].y);
-          alive_[offset_[r] + k] = 1;
-          vid_.ref(ring[k]) = offset_[r] + static_cast<std::uint32_t>(k) + 1;
-        }
-      }
-    }
-    for (std::size_t r = 0; r < rings.size(); ++r) {
-      Ring2 kept;
-      for (std::size_t k = 0; k < rings[r].size(); ++k)
-        if (alive_[offset_[r] + k]) {
-          kept.push_back(rings[r][k]);
-          flip(rings[r][k].x, rings[r][k].y);  // the bit map is left clear
-        }
-      rings[r] = std::move(kept);
-    }
-  }
-
-
-  // Whether a vertex in place other than the chain's own lies on the chord
-  // a-b of ring r or between the chord and the chain (all such points are
-  // within tol of the chord, as the chain's vertices are).
-  bool blocked_chord(const std::vector<Ring2>& rings, std::size_t r, std::size_t a, std::size_t b, double tol) const {
-    const Ring2& ring = rings[r];
-    const std::size_t n = ring.size();
-    const P2 va = ring[a % n], vb = ring[b % n];
-    const double tol2 = tol * tol + 1e-9;
-    auto test = [&](std::int64_t x, std::int64_t y) {
-      if (x < 0 || y < 0 || x >= W2_ || y >= H2_) return false;
-      if (!bit(x, y)) return false;
-      const std::uint32_t id1 = vid_.get(x, y);
-      if (id1 == 0) return false;
-      const std::uint32_t id = id1 - 1;
-      if (ring_of_[id] == r) {
-        const std::size_t k = id - offset_[r];
-        if ((k >= a && k <= b) || (b == n && k == 0)) return false;  // on the chain
-      }
-      const double px = static_cast<double>(x), py = static_cast<double>(y);
-      if (seg_dist2(px, py, va, vb) > tol2) return false;
-      // On the chord?
-      const double cr = (vb.x - va.x) * (py - va.y) - (vb.y - va.y) * (px - va.x);
-      if (cr == 0.0) return true;
-      // Between chord and chain: even-odd over the chain closed by the chord.
-      bool inside = false;
-      for (std::size_t k = a; k <= b; ++k) {
-        const P2 p = ring[k % n], q = k == b ? va : ring[(k + 1) % n];
-        if ((p.y > py) != (q.y > py) &&
-            px < static_cast<double>(q.x - p.x) * (py - p.y) / static_cast<double>(q.y - p.y) + p.x)
-          inside = !inside;
-      }
-      return inside;
-    };
-    // The points within tol of the chord, column by column along its
-    // longer axis: within tol / cos of the line (tol of an end beyond it).
-    const std::int64_t dx = vb.x - va.x, dy = vb.y - va.y;
-    const bool flat = std::abs(dx) >= std::abs(dy);
-    const double du = static_cast<double>(flat ? dx : dy), dv = static_cast<double>(flat ? dy : dx);
-    const double half = (du != 0.0 ? tol * std::hypot(du, dv) / std::fabs(du) : tol) + 1e-9;
-    const std::int64_t ua = flat ? va.x : va.y, ub = flat ? vb.x : vb.y, v0 = flat ? va.y : va.x;
-    const std::int64_t u0 = static_cast<std::int64_t>(std::floor(static_cast<double>(std::min(ua, ub)) - tol));
-    const std::int64_t u1 = static_cast<std::int64_t>(std::ceil(static_cast<double>(std::max(ua, ub)) + tol));
-    for (std::int64_t u = u0; u <= u1; ++u) {
-      const double t = du != 0.0 ? std::clamp(static_cast<double>(u - ua) / du, 0.0, 1.0) : 0.0;
-      const double vc = static_cast<double>(v0) + t * dv;
-      const std::int64_t w0 = static_cast<std::int64_t>(std::ceil(vc - half)), w1 = static_cast<std::int64_t>(std::floor(vc + half));
-      for (std::int64_t v = w0; v <= w1; ++v)
-        if (flat ? test(u, v) : test(v, u)) return true;
-    }
-    return false;
-  }
-
-  std::int64_t w_ = 0, h_ = 0, W2_ = 0, H2_ = 0;
-  std::vector<std::uint8_t> in_, dir_;
-  std::vector<std::uint32_t> stack_, hole_, starts_;
-  std::vector<std::int32_t> label_;
-  void flip(std::int64_t x, std::int64_t y) {
-    const std::size_t k = static_cast<std::size_t>(x * H2_ + y);
-    bits_[k >> 6] ^= std::uint64_t{1} << (k & 63);
-  }
-  bool bit(std::int64_t x, std::int64_t y) const {
-    const std::size_t k = static_cast<std::size_t>(x * H2_ + y);
-    return (bits_[k >> 6] >> (k & 63)) & 1;
-  }
-  VertexMap vid_;
-  std::vector<std::vector<std::uint8_t>> fixed_;  // per ring and vertex: stays in simplification
-  std::vector<std::uint64_t> bits_;  // a vertex in place at each doubled-grid point
-  std::vector<std::uint32_t> offset_, ring_of_;
-  std::vector<std::uint8_t> alive_;
-  std::vector<std::pair<std::size_t, std::size_t>> chains_;
-};
-
-constexpr double kSimplifyTol = 0.7;  // doubled units: 0.35 cell
-
-}  // namespace
 
 std::vector<std::vector<std::vector<std::pair<double, double>>>> outline_cells(
     const std::vector<std::pair<std::int64_t, std::int64_t>>& cells, double hole_limit_cells, bool simplify) {
@@ -846,7 +332,7 @@ std::vector<std::vector<std::vector<std::pair<double, double>>>> outline_cells(
   std::sort(in.begin(), in.end());
   in.erase(std::unique(in.begin(), in.end()), in.end());
   Outliner outliner;
-  const auto polys = outliner.run(in, w, h, hole_limit_cells, [](std::int64_t, std::int64_t) { return false; },
+  const auto polys = outliner.run(in, w, h, hole_limit_cells, [](std::span<const BoxCell>) { return false; },
                                   simplify ? kSimplifyTol : 0.0);
   std::vector<std::vector<std::vector<std::pair<double, double>>>> out;
   for (const Poly2& p : polys) {
@@ -1020,7 +506,10 @@ namespace {
 
 // The earliest arrival in each grid cell a reached road crosses, over the
 // whole tier, in an open-addressing hash table (roads are thin: tiles of a
-// dense grid would be mostly empty).
+// dense grid would be mostly empty). Nearly every offer misses the cache,
+// so offers wait in a short queue while their home slots are prefetched:
+// several misses are then in flight at once instead of one after another.
+// The queue is first in, first out, so the table is the same as without it.
 class CellTable {
  public:
   static constexpr std::uint32_t kEmpty = std::numeric_limits<std::uint32_t>::max();
@@ -1043,22 +532,52 @@ class CellTable {
   void offer(std::int64_t i, std::int64_t j, double cost, std::uint32_t owner) {
     if (i + kHalf < 0 || i + kHalf >= 2 * kHalf || j + kHalf < 0 || j + kHalf >= 2 * kHalf)
       throw RunError("the service-area grid has more than 16,777,216 cells a side; use a larger --area-cell");
-    if (static_cast<double>(used_ + 1) > 0.9 * static_cast<double>(slots_.size())) grow();
-    const std::uint64_t key = key_of(i, j);
-    const std::uint16_t q = quantum(cost);
-    Slot& s = probe(key);
-    if (s.owner == kEmpty) {
-      s = {static_cast<std::uint32_t>(key), static_cast<std::uint16_t>(key >> 32), q, owner};
-      ++used_;
-    } else if (q < s.cost || (q == s.cost && owner < s.owner)) {
-      s.cost = q;
-      s.owner = owner;
+    // The table grows exactly where it would without the queue: when the
+    // cells inserted so far might reach the limit, the queue is emptied and
+    // the limit checked against the true count.
+    if (static_cast<double>(used_ + queued_ + 1) > 0.9 * static_cast<double>(slots_.size())) {
+      flush();
+      if (static_cast<double>(used_ + 1) > 0.9 * static_cast<double>(slots_.size())) grow();
     }
+    const std::uint64_t key = key_of(i, j);
+    const std::size_t home = home_of(key);
+    __builtin_prefetch(&slots_[home], 1);
+    if (queued_ == kQueue) {
+      apply(queue_[head_]);
+      head_ = (head_ + 1) % kQueue;
+      --queued_;
+    }
+    queue_[(head_ + queued_) % kQueue] = {key, home, quantum(cost), owner};
+    ++queued_;
+  }
+  // Every queued offer into the table; call before reading it.
+  void flush() {
+    for (; queued_ > 0; --queued_, head_ = (head_ + 1) % kQueue) apply(queue_[head_]);
+    head_ = 0;
+  }
+  // Cells in [i0, i0 + w) x [j0, j0 + h) are also marked in a bitmap as
+  // they are first offered, so that a lookup of a cell no road crosses
+  // (most cells of a hole) costs one bit, nearby bits cached, instead of a
+  // probe at random in the table. Call before the first offer.
+  void mark_occupied_within(std::int64_t i0, std::int64_t j0, std::int64_t w, std::int64_t h) {
+    bi0_ = i0;
+    bj0_ = j0;
+    bw_ = w;
+    bh_ = h;
+    bits_.assign(static_cast<std::size_t>((w * h + 63) / 64), 0);
+  }
+  // False only for a cell no road crosses; true may also be such a cell.
+  bool maybe_occupied(std::int64_t i, std::int64_t j) const {
+    const std::int64_t k = bit_of(i, j);
+    return k < 0 || ((bits_[static_cast<std::size_t>(k) >> 6] >> (k & 63)) & 1) != 0;
   }
   const Slot* find(std::int64_t i, std::int64_t j) const {
-    const Slot& s = slots_[index(key_of(i, j))];
+    const std::uint64_t key = key_of(i, j);
+    const Slot& s = slots_[index(key, home_of(key))];
     return s.owner == kEmpty ? nullptr : &s;
   }
+  // A hint that find(i, j) follows shortly.
+  void prefetch(std::int64_t i, std::int64_t j) const { __builtin_prefetch(&slots_[home_of(key_of(i, j))]); }
   const std::vector<Slot>& slots() const { return slots_; }
   static std::pair<std::int64_t, std::int64_t> cell(const Slot& s) {
     const std::uint64_t key = (static_cast<std::uint64_t>(s.hi) << 32) | s.lo;
@@ -1066,30 +585,67 @@ class CellTable {
   }
 
  private:
+  struct Offer {
+    std::uint64_t key;
+    std::size_t home;
+    std::uint16_t cost;
+    std::uint32_t owner;
+  };
+  // Enough misses in flight to cover memory latency; more only adds
+  // bookkeeping.
+  static constexpr std::size_t kQueue = 16;
+
   static std::uint64_t key_of(std::int64_t i, std::int64_t j) {
     return (static_cast<std::uint64_t>(i + kHalf) << 24) | static_cast<std::uint64_t>(j + kHalf);
   }
+  // The cell's bit, or -1 outside the bitmap (or without one).
+  std::int64_t bit_of(std::int64_t i, std::int64_t j) const {
+    const std::int64_t di = i - bi0_, dj = j - bj0_;
+    if (di < 0 || dj < 0 || di >= bw_ || dj >= bh_) return -1;
+    return di * bh_ + dj;
+  }
+  // Any table size: the hash scaled to it (Lemire's multiply-shift).
+  std::size_t home_of(std::uint64_t key) const {
+    return static_cast<std::size_t>((((key * 0x9E3779B97F4A7C15ull) >> 32) * slots_.size()) >> 32);
+  }
   // The slot holding key, or the free slot where it would go.
-  std::size_t index(std::uint64_t key) const {
-    // Any table size: the hash scaled to it (Lemire's multiply-shift).
+  std::size_t index(std::uint64_t key, std::size_t k) const {
     const std::size_t n = slots_.size();
-    std::size_t k = static_cast<std::size_t>((((key * 0x9E3779B97F4A7C15ull) >> 32) * n) >> 32);
     while (slots_[k].owner != kEmpty &&
            ((static_cast<std::uint64_t>(slots_[k].hi) << 32) | slots_[k].lo) != key)
       k = k + 1 == n ? 0 : k + 1;
     return k;
   }
-  Slot& probe(std::uint64_t key) { return slots_[index(key)]; }
+  void apply(const Offer& o) {
+    Slot& s = slots_[index(o.key, o.home)];
+    if (s.owner == kEmpty) {
+      s = {static_cast<std::uint32_t>(o.key), static_cast<std::uint16_t>(o.key >> 32), o.cost, o.owner};
+      ++used_;
+      const std::int64_t k = bit_of(static_cast<std::int64_t>(o.key >> 24) - kHalf,
+                                    static_cast<std::int64_t>(o.key & 0xffffff) - kHalf);
+      if (k >= 0) bits_[static_cast<std::size_t>(k) >> 6] |= std::uint64_t{1} << (k & 63);
+    } else if (o.cost < s.cost || (o.cost == s.cost && o.owner < s.owner)) {
+      s.cost = o.cost;
+      s.owner = o.owner;
+    }
+  }
   void grow() {
     std::vector<Slot> old;
     assign_huge(old, slots_.size() + slots_.size() / 2, Slot{});
     old.swap(slots_);
     for (const Slot& s : old)
-      if (s.owner != kEmpty) probe((static_cast<std::uint64_t>(s.hi) << 32) | s.lo) = s;
+      if (s.owner != kEmpty) {
+        const std::uint64_t key = (static_cast<std::uint64_t>(s.hi) << 32) | s.lo;
+        slots_[index(key, home_of(key))] = s;
+      }
   }
   double unit_;
   std::vector<Slot> slots_;
   std::size_t used_ = 0;
+  std::array<Offer, kQueue> queue_{};
+  std::size_t head_ = 0, queued_ = 0;
+  std::int64_t bi0_ = 0, bj0_ = 0, bw_ = 0, bh_ = 0;
+  std::vector<std::uint64_t> bits_;
 };
 
 // The arrival cost along one piece from each way in: a facility's label at
@@ -1131,6 +687,32 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
       expect += pc.length_m / cell + 1.0;
   }
   CellTable raster(static_cast<std::size_t>(expect) + pass.on_piece.size() * 64, max_s);
+  {
+    // The bitmap spans the nodes' cells and a margin for roads that bulge
+    // beyond them (cells outside it are looked up in the table), unless
+    // that would take more than a small share of the table's own memory.
+    double x0 = std::numeric_limits<double>::infinity(), y0 = x0, x1 = -x0, y1 = -x0;
+    for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+      const XY p = g.xy(VertexId(v));
+      x0 = std::min(x0, p.x);
+      y0 = std::min(y0, p.y);
+      x1 = std::max(x1, p.x);
+      y1 = std::max(y1, p.y);
+    }
+    constexpr double margin = 64.0;
+    const double w = std::floor((x1 - origin.x) / cell) - std::floor((x0 - origin.x) / cell) + 2 * margin + 1;
+    const double h = std::floor((y1 - origin.y) / cell) - std::floor((y0 - origin.y) / cell) + 2 * margin + 1;
+    if (g.node_count() > 0 && w * h / 8.0 <= 0.25 * static_cast<double>(raster.slots().size() * sizeof(CellTable::Slot)))
+      raster.mark_occupied_within(static_cast<std::int64_t>(std::floor((x0 - origin.x) / cell) - margin),
+                                  static_cast<std::int64_t>(std::floor((y0 - origin.y) / cell) - margin),
+                                  static_cast<std::int64_t>(w), static_cast<std::int64_t>(h));
+  }
+  // The facilities on each piece, by piece, for a cursor that moves with the
+  // walk instead of a hash lookup per piece; a stable sort keeps those of one
+  // piece in the order equal_range gives them.
+  std::vector<std::pair<std::uint32_t, std::size_t>> on_piece(pass.on_piece.begin(), pass.on_piece.end());
+  std::stable_sort(on_piece.begin(), on_piece.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t next_on = 0;
   std::vector<Way> ways;
   std::vector<double> cuts, seg_len;
   std::vector<XY> line;
@@ -1146,10 +728,10 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
       ways.push_back({L.cost[pc.from.value()], 0.0, uf, inf, pass.owner[L.source[pc.from.value()]]});
     if (pc.backward_arc.valid() && L.reached(pc.to) && L.cost[pc.to.value()] <= max_s)
       ways.push_back({L.cost[pc.to.value()], len, inf, ub, pass.owner[L.source[pc.to.value()]]});
-    const auto range = pass.on_piece.equal_range(i);
-    for (auto it = range.first; it != range.second; ++it) {
-      const Attachment& a = facilities[it->second].at;
-      ways.push_back({network::access_seconds(a.snap_m, o.access_kmh), std::clamp(a.along_m, 0.0, len), uf, ub, it->second});
+    for (; next_on < on_piece.size() && on_piece[next_on].first == i; ++next_on) {
+      const std::size_t slot = on_piece[next_on].second;
+      const Attachment& a = facilities[slot].at;
+      ways.push_back({network::access_seconds(a.snap_m, o.access_kmh), std::clamp(a.along_m, 0.0, len), uf, ub, slot});
     }
     if (ways.empty()) continue;
     // Facilities attached to one piece come in no fixed order.
@@ -1277,6 +859,7 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
     }
   }
 
+  raster.flush();
   // The table's slots by owner (a counting sort: slot order within one).
   std::vector<std::uint32_t> first(facilities.size() + 1, 0), by_owner;
   for (const CellTable::Slot& e : raster.slots())
@@ -1312,7 +895,11 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
     for (std::size_t wo = first_owner; wo < owners; wo += stride) {
       const auto w = static_cast<std::uint32_t>(wo);
       own.clear();
+      // The owner's slots lie all over the table: each is fetched a few
+      // iterations ahead of its use.
+      constexpr std::uint32_t ahead = 32;
       for (std::uint32_t k = first[w]; k < first[w + 1]; ++k) {
+        if (k + ahead < first[w + 1]) __builtin_prefetch(&raster.slots()[by_owner[k + ahead]]);
         const CellTable::Slot& e = raster.slots()[by_owner[k]];
         std::uint8_t b = 0;
         while (b < nb && e.cost > band_q[b]) ++b;
@@ -1331,9 +918,15 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
                                       origin.y + static_cast<double>(bj + gh) * cell);
       // A gap holding another facility's cell stays open: areas of a tier do
       // not overlap.
-      const auto blocked = [&](std::int64_t li, std::int64_t lj) {
-        const CellTable::Slot* e = raster.find(li + bi, lj + bj);
-        return e && e->owner != w;
+      const auto blocked = [&](std::span<const BoxCell> gaps) {
+        for (const BoxCell& c : gaps)
+          if (raster.maybe_occupied(c.x + bi, c.y + bj)) raster.prefetch(c.x + bi, c.y + bj);
+        for (const BoxCell& c : gaps) {
+          if (!raster.maybe_occupied(c.x + bi, c.y + bj)) continue;
+          const CellTable::Slot* e = raster.find(c.x + bi, c.y + bj);
+          if (e && e->owner != w) return true;
+        }
+        return false;
       };
       std::size_t drawn = 0;  // cells of the band drawn last
       for (std::size_t b = 0; b < nb; ++b) {

@@ -5,8 +5,10 @@
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,10 +18,12 @@
 #include <map>
 #include <memory>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
+#include "ruralnet/core/workers.hpp"
 #include "ruralnet/geo/crs.hpp"
 #include "ruralnet/geo/webcoords.hpp"
 #include "ruralnet/io/encoding.hpp"
@@ -234,6 +238,9 @@ class Reader {
   // findings go to `findings`; `info` only receives what setup would write.
   Reader(const Reader& proto, OpenedLayer& o, model::Findings& findings, model::LayerInfo& info)
       : contract_(proto.contract_), o_(o), opt_(proto.opt_), findings_(findings), info_(info) {
+    // Messages quote the settled encoding.
+    info_.encoding = proto.info_.encoding;
+    info_.coordinate_system = proto.info_.coordinate_system;
     defn_ = o.layer->GetLayerDefn();
     types_ = proto.types_;
     names_ = proto.names_;
@@ -344,24 +351,64 @@ class Reader {
 
   // --- per feature -------------------------------------------------------
 
+  void next(OGRFeature* f) {
+    f_ = f;
+    fid_ = f_->GetFID();
+    label_ = "fid " + std::to_string(fid_);
+    location_.reset();
+  }
+
   template <class Fn>
   std::size_t each(const ProgressSettings& progress, Fn&& fn) {
-    // Counting is free for most drivers but a scan for a filtered layer (one
-    // half of a parallel read), so only a visible bar asks for it.
+    if (shared_) return each_shared(fn);
     const GIntBig total = progress.enabled() ? o_.layer->GetFeatureCount(FALSE) : 0;
     Progress bar(progress, "reading " + contract_, total > 0 ? static_cast<std::uint64_t>(total) : 0);
     o_.layer->ResetReading();
     std::size_t n = 0;
     while (OGRFeatureUniquePtr f{o_.layer->GetNextFeature()}) {
-      f_ = f.get();
-      fid_ = f_->GetFID();
-      label_ = "fid " + std::to_string(fid_);
-      location_.reset();
+      next(f.get());
       fn();
       ++n;
       bar.advance();
     }
     bar.finish();
+    f_ = nullptr;
+    return n;
+  }
+
+  // One part of a parallel read: features are counted into `done` (by
+  // batches, so that the workers do not contend for it), and `bar`, when
+  // given, is drawn from the count of all parts. Once `stop` or `cancel` is
+  // set the part ends early: a part before it, or a layer read before the
+  // roads, has failed, so what it reads is not used.
+  struct Shared {
+    std::atomic<std::uint64_t>* done = nullptr;
+    Progress* bar = nullptr;
+    const std::atomic<bool>* stop = nullptr;
+    const std::atomic<bool>* cancel = nullptr;
+  };
+  void share(const Shared& shared) { shared_ = shared; }
+
+  template <class Fn>
+  std::size_t each_shared(Fn&& fn) {
+    constexpr std::uint64_t kBatch = 4096;
+    o_.layer->ResetReading();
+    std::size_t n = 0;
+    std::uint64_t pending = 0;
+    auto stopped = [](const std::atomic<bool>* flag) { return flag && flag->load(std::memory_order_relaxed); };
+    while (!stopped(shared_->stop) && !stopped(shared_->cancel)) {
+      OGRFeatureUniquePtr f{o_.layer->GetNextFeature()};
+      if (!f) break;
+      next(f.get());
+      fn();
+      ++n;
+      if (++pending == kBatch) {
+        const std::uint64_t done = shared_->done->fetch_add(pending, std::memory_order_relaxed) + pending;
+        if (shared_->bar) shared_->bar->set(done);
+        pending = 0;
+      }
+    }
+    shared_->done->fetch_add(pending, std::memory_order_relaxed);
     f_ = nullptr;
     return n;
   }
@@ -790,6 +837,7 @@ class Reader {
   std::vector<double> xs_, ys_;
   Extent extent_;
   bool source_nan_ = false, transform_nan_ = false;
+  std::optional<Shared> shared_;
   // The feature being read.
   OGRFeature* f_ = nullptr;
   std::int64_t fid_ = -1;
@@ -980,7 +1028,48 @@ void append_roads(std::vector<model::RoadSegment>& out, std::vector<model::RoadS
   out.insert(out.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   std::vector<model::RoadSegment>().swap(more);
 }
-void append_roads(model::RoadColumns& out, model::RoadColumns&& more) { out.append(std::move(more)); }
+
+// Joining the parts after the first is a copy of half the roads, a few
+// hundred megabytes at national scale: two threads share it, one taking the
+// vertices, the other the per-road columns (about as many bytes), with the
+// offsets of every part worked out first. The result is what
+// RoadColumns::append gives.
+void join_parts(std::vector<model::RoadSegment>& out, std::vector<std::vector<model::RoadSegment>>& rest) {
+  for (auto& p : rest) append_roads(out, std::move(p));
+}
+void join_parts(model::RoadColumns& out, std::vector<model::RoadColumns>& rest) {
+  std::vector<std::uint32_t> part_off, vert_off;
+  std::size_t parts = out.part_count(), verts = out.lonlat.size();
+  for (const auto& p : rest) {
+    part_off.push_back(static_cast<std::uint32_t>(parts));
+    vert_off.push_back(static_cast<std::uint32_t>(verts));
+    parts += p.part_count();
+    verts += p.lonlat.size();
+  }
+  auto move_all = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    std::remove_reference_t<decltype(from)>().swap(from);
+  };
+  run_workers(2, [&](std::size_t w) {
+    for (std::size_t j = 0; j < rest.size(); ++j) {
+      model::RoadColumns& p = rest[j];
+      if (w == 0) {
+        for (std::size_t i = 1; i < p.first_vertex.size(); ++i) out.first_vertex.push_back(p.first_vertex[i] + vert_off[j]);
+        std::vector<std::uint32_t>().swap(p.first_vertex);
+        move_all(out.lonlat, p.lonlat);
+      } else {
+        for (std::size_t i = 1; i < p.first_part.size(); ++i) out.first_part.push_back(p.first_part[i] + part_off[j]);
+        std::vector<std::uint32_t>().swap(p.first_part);
+        move_all(out.fid, p.fid);
+        move_all(out.id, p.id);
+        move_all(out.road_class, p.road_class);
+        move_all(out.speed_kmh, p.speed_kmh);
+        move_all(out.oneway, p.oneway);
+      }
+    }
+  });
+  for (auto& p : rest) p = model::RoadColumns{};
+}
 
 std::string quoted_identifier(const std::string& name) {
   std::string q = "\"";
@@ -992,11 +1081,16 @@ std::string quoted_identifier(const std::string& name) {
 }
 
 // The FID range [first, last] of a GeoPackage table; nullopt when unknown.
+// SQLite answers a lone MIN or MAX of the primary key from the ends of its
+// B-tree, but MIN and MAX in one SELECT by a scan of the whole table (a second
+// or more at national scale, before the second thread could start): hence
+// one subquery each.
 std::optional<std::pair<std::int64_t, std::int64_t>> fid_range(OpenedLayer& o) {
   const char* fid_column = o.layer->GetFIDColumn();
   if (!fid_column || !*fid_column) return std::nullopt;
-  const std::string col = quoted_identifier(fid_column);
-  const std::string sql = "SELECT MIN(" + col + "), MAX(" + col + ") FROM " + quoted_identifier(o.layer->GetName());
+  const std::string col = quoted_identifier(fid_column), table = quoted_identifier(o.layer->GetName());
+  const std::string sql =
+      "SELECT (SELECT MIN(" + col + ") FROM " + table + "), (SELECT MAX(" + col + ") FROM " + table + ")";
   OGRLayer* res = o.ds->ExecuteSQL(sql.c_str(), nullptr, "SQLITE");
   if (!res) return std::nullopt;
   std::optional<std::pair<std::int64_t, std::int64_t>> out;
@@ -1008,73 +1102,157 @@ std::optional<std::pair<std::int64_t, std::int64_t>> fid_range(OpenedLayer& o) {
 }
 
 // Below this many roads a second thread does not pay for its own open.
-constexpr GIntBig kParallelRoadsMin = 50000;
+constexpr std::size_t kParallelRoadsMin = 50000;
+std::atomic<std::size_t> g_roads_threads{0};
+std::atomic<std::size_t> g_parallel_roads_min{0};
 
-// The roads layer, the largest by far. A GeoPackage is read by two threads,
-// each with its own handle, over the two halves of the FID range (the FID is
-// the table's integer primary key, so each half is a range scan); the halves
-// are joined in FID order, so the roads, the findings, and the first error
-// thrown are those of a serial read. Other drivers read serially.
+std::size_t roads_threads() {
+  if (const std::size_t set = g_roads_threads.load()) return set;
+  return std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+}
+
+std::size_t parallel_roads_min() {
+  const std::size_t set = g_parallel_roads_min.load();
+  return set ? set : kParallelRoadsMin;
+}
+
+// Where part w of k of the FIDs [first, first + span) begins: first +
+// floor(span * w / k), without the product overflowing.
+std::int64_t part_start(std::int64_t first, std::uint64_t span, std::size_t w, std::size_t k) {
+  const std::uint64_t off = span / k * w + span % k * w / k;
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(first) + off);
+}
+
+// A serial read keeps a graph-only read below 2^32 vertices, stopping at the
+// road that passes it; the parts of a parallel read are each below, so their
+// sum is checked before they are joined.
+void check_vertex_total(const std::vector<model::RoadSegment>&, const std::vector<std::vector<model::RoadSegment>>&) {}
+void check_vertex_total(const model::RoadColumns& first, const std::vector<model::RoadColumns>& rest) {
+  std::uint64_t total = first.lonlat.size();
+  for (const auto& p : rest) total += p.lonlat.size();
+  if (total > std::numeric_limits<std::uint32_t>::max())
+    throw RunError("the roads layer has more than 2^32 vertices, too many for one road graph",
+                   "split the area into smaller datasets");
+}
+
+// The roads layer, the largest by far. A large GeoPackage is read by two
+// threads, each with its own handle (GDAL handles are not shared between
+// threads), over consecutive parts of the FID range: the FID is the table's
+// integer primary key, so each part is a range scan, in the FID order a
+// whole-table read gives. The parts are joined in that order, so the roads,
+// the findings and the first error thrown are those of a serial read. Other
+// drivers, and smaller layers, are read serially.
 template <class Out>
-void read_roads_layer(Reader& r, OpenedLayer& opened, bool graph_only, const ProgressSettings& progress, Out& out) {
+void read_roads_layer(Reader& r, OpenedLayer& opened, bool graph_only, const ProgressSettings& progress,
+                      const std::atomic<bool>* cancel, Out& out) {
   const RoadFields fields = resolve_road_fields(r, graph_only);
   const GIntBig count = r.feature_count_hint();
+  const std::size_t threads = roads_threads();
+  const std::size_t min_roads = parallel_roads_min();
+  auto serial = [&] {
+    if (count > 0) reserve_roads(out, static_cast<std::size_t>(count));
+    read_roads(r, fields, progress, out);
+  };
   std::optional<std::pair<std::int64_t, std::int64_t>> range;
-  if (opened.driver == "GPKG" && count >= kParallelRoadsMin && std::thread::hardware_concurrency() >= 2)
+  if (opened.driver == "GPKG" && threads >= 2 && count > 0 && static_cast<std::size_t>(count) >= min_roads)
     range = fid_range(opened);
-  if (!range || range->second <= range->first) {
-    if (count > 0) reserve_roads(out, static_cast<std::size_t>(count));
-    read_roads(r, fields, progress, out);
-    return;
-  }
-  const std::int64_t mid = range->first + (range->second - range->first + 1) / 2;
+  if (!range || range->second <= range->first) return serial();
+  const std::uint64_t span = static_cast<std::uint64_t>(range->second) - static_cast<std::uint64_t>(range->first) + 1;
+  if (span == 0) return serial();  // the whole int64 range
+  const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(threads, span));
+
   const std::string fid = quoted_identifier(opened.layer->GetFIDColumn());
+  std::vector<std::string> filters(k);
+  for (std::size_t w = 0; w < k; ++w) {
+    const std::string lo = fid + " >= " + std::to_string(part_start(range->first, span, w, k));
+    const std::string hi = fid + " < " + std::to_string(part_start(range->first, span, w + 1, k));
+    filters[w] = w == 0 ? hi : w + 1 == k ? lo : lo + " AND " + hi;
+  }
 
-  OpenedLayer second;
-  second.path = opened.path;
-  second.driver = opened.driver;
-  second.encoding = opened.encoding;
-  second.raw_text = opened.raw_text;
-  second.ds = open_source(opened.path, false);
-  second.layer = second.ds->GetLayerByName(opened.layer->GetName());
-  if (!second.layer) throw InputError({opened.path, "roads", {}, {}}, "the layer disappeared when reopened");
-  model::Findings second_findings;
-  model::LayerInfo second_info;
-  Reader r2(r, second, second_findings, second_info);
-  if (graph_only) r2.ignore_unresolved_fields();
-  Out second_out;
-
-  const std::string low = fid + " < " + std::to_string(mid), high = fid + " >= " + std::to_string(mid);
-  if (opened.layer->SetAttributeFilter(low.c_str()) != OGRERR_NONE ||
-      second.layer->SetAttributeFilter(high.c_str()) != OGRERR_NONE) {
+  // The other parts' handles, readers, roads and findings.
+  std::vector<OpenedLayer> handles(k - 1);
+  std::vector<model::Findings> findings(k - 1);
+  std::vector<model::LayerInfo> infos(k - 1);
+  std::vector<std::unique_ptr<Reader>> readers;
+  for (std::size_t w = 1; w < k; ++w) {
+    OpenedLayer& h = handles[w - 1];
+    h.path = opened.path;
+    h.driver = opened.driver;
+    h.encoding = opened.encoding;
+    h.raw_text = opened.raw_text;
+    h.ds = open_source(opened.path, false);
+    h.layer = h.ds->GetLayerByName(opened.layer->GetName());
+    if (!h.layer) throw InputError({opened.path, "roads", {}, {}}, "the layer disappeared when reopened");
+    if (h.layer->SetAttributeFilter(filters[w].c_str()) != OGRERR_NONE) return serial();
+    readers.push_back(std::make_unique<Reader>(r, h, findings[w - 1], infos[w - 1]));
+    if (graph_only) readers.back()->ignore_unresolved_fields();
+  }
+  if (opened.layer->SetAttributeFilter(filters[0].c_str()) != OGRERR_NONE) {
     opened.layer->SetAttributeFilter(nullptr);
-    if (count > 0) reserve_roads(out, static_cast<std::size_t>(count));
-    read_roads(r, fields, progress, out);
-    return;
+    return serial();
   }
+  struct ClearFilter {
+    OGRLayer* layer;
+    ~ClearFilter() { layer->SetAttributeFilter(nullptr); }
+  } clear_filter{opened.layer};
+
   reserve_roads(out, static_cast<std::size_t>(count));
-  reserve_roads(second_out, static_cast<std::size_t>(count / 2 + 1));
-  std::exception_ptr first_error, second_error;
-  {
-    std::jthread worker([&] {
+  std::vector<Out> parts(k - 1);
+  for (auto& p : parts) reserve_roads(p, static_cast<std::size_t>(count) / k + 1);
+
+  // One bar for the layer, drawn by the calling thread from the count of
+  // every part; a part stops early once one before it has failed, as its
+  // roads would not be used.
+  Progress bar(progress, "reading roads", static_cast<std::uint64_t>(count));
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<std::size_t> running{k - 1};
+  std::vector<std::atomic<bool>> stop(k);
+  r.share({&done, &bar, &stop[0], cancel});
+  for (std::size_t w = 1; w < k; ++w) readers[w - 1]->share({&done, nullptr, &stop[w], cancel});
+  auto fail_after = [&](std::size_t w) {
+    for (std::size_t v = w + 1; v < k; ++v) stop[v].store(true);
+  };
+  run_workers(k, [&](std::size_t w) {
+    if (w == 0) {
       try {
-        read_roads(r2, fields, ProgressSettings{true}, second_out);
+        read_roads(r, fields, progress, out);
       } catch (...) {
-        second_error = std::current_exception();
+        fail_after(0);
+        throw;
       }
-    });
-    try {
-      read_roads(r, fields, progress, out);
-    } catch (...) {
-      first_error = std::current_exception();
+      while (running.load() > 0) {
+        bar.set(done.load());
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      return;
     }
+    // GDAL's error handlers are per thread: this one's messages are kept
+    // quiet as the calling thread's are.
+    struct Leave {
+      std::atomic<std::size_t>& n;
+      Leave(std::atomic<std::size_t>& count) : n(count) { CPLPushErrorHandler(CPLQuietErrorHandler); }
+      ~Leave() {
+        CPLPopErrorHandler();
+        n.fetch_sub(1);
+      }
+      Leave(const Leave&) = delete;
+      Leave& operator=(const Leave&) = delete;
+    } leave{running};
+    try {
+      read_roads(*readers[w - 1], fields, progress, parts[w - 1]);
+    } catch (...) {
+      fail_after(w);
+      throw;
+    }
+  });
+  check_vertex_total(out, parts);
+  join_parts(out, parts);
+  for (std::size_t w = 1; w < k; ++w) {
+    r.add_findings(std::move(findings[w - 1]));
+    r.add_extent(readers[w - 1]->extent());
   }
-  opened.layer->SetAttributeFilter(nullptr);
-  if (first_error) std::rethrow_exception(first_error);
-  if (second_error) std::rethrow_exception(second_error);
-  append_roads(out, std::move(second_out));
-  r.add_findings(std::move(second_findings));
-  r.add_extent(r2.extent());
+  bar.set(done.load());
+  bar.finish();
 }
 
 void read_facilities(Reader& r, const ProgressSettings& progress, std::vector<model::Facility>& out) {
@@ -1143,6 +1321,9 @@ OGRLayer* find_layer(GDALDataset& ds, const std::string& contract, const LayerSo
 }
 
 }  // namespace
+
+void set_roads_read_threads(std::size_t threads) { g_roads_threads.store(threads); }
+void set_parallel_roads_min(std::size_t roads) { g_parallel_roads_min.store(roads); }
 
 GDALDatasetUniquePtr open_source(const std::string& path, bool raw_shapefile_text) {
   if (is_plain_path(path)) {
@@ -1217,8 +1398,15 @@ std::optional<OpenedLayer> open_layer(const std::string& contract, const LayerSo
   return o;
 }
 
+bool reads_in_parallel(const std::string& contract, OpenedLayer& opened) {
+  if (contract != "roads" || opened.driver != "GPKG" || roads_threads() < 2) return false;
+  const GIntBig count = opened.layer->GetFeatureCount(FALSE);
+  return count > 0 && static_cast<std::size_t>(count) >= parallel_roads_min();
+}
+
 std::string read_layer(const std::string& contract, OpenedLayer& opened, const ReadOptions& options,
-                       const ProgressSettings& progress, model::Dataset& out, model::LayerInfo& info) {
+                       const ProgressSettings& progress, model::Dataset& out, model::LayerInfo& info,
+                       model::Findings& findings, const std::atomic<bool>* cancel) {
   info.present = true;
   info.source = opened.path;
   info.source_layer = opened.layer->GetName();
@@ -1237,7 +1425,7 @@ std::string read_layer(const std::string& contract, OpenedLayer& opened, const R
                      "every contract layer needs geometry; see docs/data-input.md");
   }
 
-  Reader r(contract, opened, options, out.read_findings, info);
+  Reader r(contract, opened, options, findings, info);
   r.settle_encoding();
   if (const auto hint = r.feature_count_hint(); hint > 0) {
     const auto n = static_cast<std::size_t>(hint);
@@ -1264,11 +1452,11 @@ std::string read_layer(const std::string& contract, OpenedLayer& opened, const R
     read_villages(r, progress, out.villages);
     n = out.villages.size();
   } else if (contract == "roads" && options.roads_graph_only) {
-    read_roads_layer(r, opened, true, progress, out.road_columns);
+    read_roads_layer(r, opened, true, progress, cancel, out.road_columns);
     out.roads_graph_only = true;
     n = out.road_columns.size();
   } else if (contract == "roads") {
-    read_roads_layer(r, opened, false, progress, out.roads);
+    read_roads_layer(r, opened, false, progress, cancel, out.roads);
     n = out.roads.size();
   } else if (contract == "facilities") {
     read_facilities(r, progress, out.facilities);

@@ -5,6 +5,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,9 +45,16 @@ std::vector<std::string> layer_names(GDALDataset& ds);
 std::optional<OpenedLayer> open_layer(const std::string& contract, const LayerSource& src,
                                       std::vector<std::string>* found_layers);
 
-// Reads one opened layer into `out`, appending read findings, filling `info`
-// and returning the CRS definition the layer was read in.
+// Reads one opened layer into its member of `out` (and no other), appending
+// its read findings to `findings`, filling `info` and returning the CRS
+// definition the layer was read in. Once `cancel` is set, a parallel read
+// ends early with what it has (the caller then raises another layer's error).
 std::string read_layer(const std::string& contract, OpenedLayer& opened, const ReadOptions& options,
-                       const ProgressSettings& progress, model::Dataset& out, model::LayerInfo& info);
+                       const ProgressSettings& progress, model::Dataset& out, model::LayerInfo& info,
+                       model::Findings& findings, const std::atomic<bool>* cancel = nullptr);
+
+// Whether read_layer reads this layer by more than one thread (the roads of a
+// large GeoPackage).
+bool reads_in_parallel(const std::string& contract, OpenedLayer& opened);
 
 }  // namespace ruralnet::io::detail

@@ -4,9 +4,13 @@
 #include <gdal.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "layer_reader.hpp"
 #include "ruralnet/core/error.hpp"
@@ -84,8 +88,8 @@ model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& 
     }
   }
 
-  std::vector<std::pair<std::string, std::string>> crs_of;  // layer -> CRS definition
-  for (const auto& name : kLayerNames) {
+  // Opens layer `name`; nullopt when it is absent and may be.
+  auto open = [&](const std::string& name) -> std::optional<detail::OpenedLayer> {
     const bool required =
         std::find(options.required_layers.begin(), options.required_layers.end(), name) != options.required_layers.end();
     detail::LayerSource src;
@@ -119,17 +123,96 @@ model::Dataset read_dataset(const ReadOptions& options, const ProgressSettings& 
 
     std::optional<detail::OpenedLayer> opened;
     if (have) opened = detail::open_layer(name, src, &found);
-    if (!opened) {
-      if (required)
-        throw InputError({options.dataset, name, {}, {}},
-                         "the required layer '" + name + "' is not in the dataset; " +
-                             (found.empty() ? std::string("it has no layers")
-                                            : (folder ? "the folder holds: " : "its layers are: ") + join(found, ", ")),
-                         folder ? "add a file " + name + ".shp (or .geojson, .fgb), or name it with --layer " + name + "=PATH"
-                                : "rename the layer to '" + name + "', or name it with --layer " + name + "=PATH|LAYERNAME");
-      continue;
+    if (!opened && required)
+      throw InputError({options.dataset, name, {}, {}},
+                       "the required layer '" + name + "' is not in the dataset; " +
+                           (found.empty() ? std::string("it has no layers")
+                                          : (folder ? "the folder holds: " : "its layers are: ") + join(found, ", ")),
+                       folder ? "add a file " + name + ".shp (or .geojson, .fgb), or name it with --layer " + name + "=PATH"
+                              : "rename the layer to '" + name + "', or name it with --layer " + name + "=PATH|LAYERNAME");
+    return opened;
+  };
+
+  // Each layer's outcome, kept apart so that the findings, and the first
+  // error, come out in the layers' order whichever thread read them.
+  struct Slot {
+    std::string name;
+    model::LayerInfo* info = nullptr;
+    std::optional<detail::OpenedLayer> opened;
+    model::Findings findings;
+    std::optional<std::string> crs;  // set once read
+    std::exception_ptr error;
+  };
+  std::vector<Slot> slots(kLayerNames.size());
+  for (std::size_t i = 0; i < kLayerNames.size(); ++i) {
+    slots[i].name = kLayerNames[i];
+    slots[i].info = &ds.layers[kLayerNames[i]];
+  }
+  // Set when a layer before the roads fails while they are read beside it.
+  std::atomic<bool> cancel_roads{false};
+  auto read = [&](Slot& s, const ProgressSettings& p) {
+    s.crs = detail::read_layer(s.name, *s.opened, options, p, ds, *s.info, s.findings, &cancel_roads);
+    s.opened.reset();
+  };
+
+  // The roads of a large GeoPackage, read by two threads, are by far the
+  // largest layer: they are read beside the other layers, which the calling
+  // thread reads meanwhile (silently: one progress bar at a time), so that
+  // the cores stay busy until the roads are done. The roads are opened first
+  // for that; an error in opening them is raised in its turn.
+  const std::size_t roads_i = static_cast<std::size_t>(
+      std::find(kLayerNames.begin(), kLayerNames.end(), "roads") - kLayerNames.begin());
+  Slot& roads = slots[roads_i];
+  try {
+    roads.opened = open("roads");
+  } catch (...) {
+    roads.error = std::current_exception();
+  }
+  const bool beside = roads.opened && detail::reads_in_parallel("roads", *roads.opened);
+  const ProgressSettings others_progress = beside ? ProgressSettings{true} : progress;
+  {
+    std::jthread roads_thread;
+    if (beside)
+      roads_thread = std::jthread([&] {
+        QuietGdal quiet_here;
+        try {
+          read(roads, progress);
+        } catch (...) {
+          roads.error = std::current_exception();
+        }
+      });
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      Slot& s = slots[i];
+      if (i == roads_i) {
+        if (beside) continue;
+        if (s.error) break;
+        try {
+          if (s.opened) read(s, progress);
+        } catch (...) {
+          s.error = std::current_exception();
+          break;
+        }
+        continue;
+      }
+      try {
+        s.opened = open(s.name);
+        if (s.opened) read(s, others_progress);
+      } catch (...) {
+        s.error = std::current_exception();
+        if (i < roads_i) cancel_roads.store(true);
+        break;
+      }
     }
-    crs_of.emplace_back(name, detail::read_layer(name, *opened, options, progress, ds, ds.layers[name]));
+  }
+  for (const auto& s : slots)
+    if (s.error) std::rethrow_exception(s.error);
+
+  std::vector<std::pair<std::string, std::string>> crs_of;  // layer -> CRS definition
+  for (auto& s : slots) {
+    if (!s.crs) continue;
+    crs_of.emplace_back(s.name, *s.crs);
+    ds.read_findings.insert(ds.read_findings.end(), std::make_move_iterator(s.findings.begin()),
+                            std::make_move_iterator(s.findings.end()));
   }
 
   // Layers in different CRSs are all transformed to the working CRS, so they

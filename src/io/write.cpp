@@ -4,23 +4,42 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <condition_variable>
 #include <cstddef>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/atomic_file.hpp"
+#include "gpkg_rows.hpp"
 
 namespace fs = std::filesystem;
 
 namespace ruralnet::io {
 
+GeometryRef geometry_ref(const Geometry& g) {
+  if (const auto* p = std::get_if<LonLat>(&g)) return *p;
+  if (const auto* l = std::get_if<model::LineString>(&g)) return l;
+  if (const auto* ml = std::get_if<model::MultiLineString>(&g)) return ml;
+  if (const auto* pg = std::get_if<model::Polygon>(&g)) return pg;
+  if (const auto* mp = std::get_if<model::MultiPolygon>(&g)) return mp;
+  return std::monostate{};
+}
+
 namespace {
+
+using detail::Cell;
+using detail::round_down;
+using detail::round_up;
 
 struct DatasetCloser {
   void operator()(GDALDataset* d) const {
@@ -88,27 +107,27 @@ OGRPolygon* make_polygon(const model::Polygon& p) {
 
 // The OGR geometry of a feature, promoted to the layer's declared type (a
 // LineString into a MultiLineString layer becomes a one-part multi).
-OGRGeometry* make_geometry(const Geometry& g, GeometryType target) {
+OGRGeometry* make_geometry(const GeometryRef& g, GeometryType target) {
   OGRGeometry* out = nullptr;
   if (const auto* p = std::get_if<LonLat>(&g)) {
     out = new OGRPoint(p->lon, p->lat);
-  } else if (const auto* l = std::get_if<model::LineString>(&g)) {
+  } else if (const auto* l = std::get_if<const model::LineString*>(&g)) {
     auto* ls = new OGRLineString();
-    fill_line(*ls, *l);
+    fill_line(*ls, **l);
     out = ls;
-  } else if (const auto* ml = std::get_if<model::MultiLineString>(&g)) {
+  } else if (const auto* ml = std::get_if<const model::MultiLineString*>(&g)) {
     auto* m = new OGRMultiLineString();
-    for (const auto& part : *ml) {
+    for (const auto& part : **ml) {
       auto* ls = new OGRLineString();
       fill_line(*ls, part);
       m->addGeometryDirectly(ls);
     }
     out = m;
-  } else if (const auto* pg = std::get_if<model::Polygon>(&g)) {
-    out = make_polygon(*pg);
-  } else if (const auto* mp = std::get_if<model::MultiPolygon>(&g)) {
+  } else if (const auto* pg = std::get_if<const model::Polygon*>(&g)) {
+    out = make_polygon(**pg);
+  } else if (const auto* mp = std::get_if<const model::MultiPolygon*>(&g)) {
     auto* m = new OGRMultiPolygon();
-    for (const auto& part : *mp) m->addGeometryDirectly(make_polygon(part));
+    for (const auto& part : **mp) m->addGeometryDirectly(make_polygon(part));
     out = m;
   }
   if (!out) return nullptr;
@@ -121,7 +140,7 @@ OGRGeometry* make_geometry(const Geometry& g, GeometryType target) {
 
 // Sets the feature's geometry, rewriting a point or line already held in
 // place (the same result as make_geometry, without an allocation per feature).
-void set_geometry(OGRFeature& feat, const Geometry& g, GeometryType target) {
+void set_geometry(OGRFeature& feat, const GeometryRef& g, GeometryType target) {
   OGRGeometry* held = feat.GetGeometryRef();
   if (const auto* p = std::get_if<LonLat>(&g)) {
     if (held && held->getGeometryType() == wkbPoint) {
@@ -130,9 +149,9 @@ void set_geometry(OGRFeature& feat, const Geometry& g, GeometryType target) {
       pt->setY(p->lat);
       return;
     }
-  } else if (const auto* l = std::get_if<model::LineString>(&g); l && target == GeometryType::linestring) {
+  } else if (const auto* l = std::get_if<const model::LineString*>(&g); l && target == GeometryType::linestring) {
     if (held && held->getGeometryType() == wkbLineString) {
-      fill_line(*held->toLineString(), *l);
+      fill_line(*held->toLineString(), **l);
       return;
     }
   }
@@ -150,24 +169,6 @@ void set_geometry(OGRFeature& feat, const Geometry& g, GeometryType target) {
 // R-tree's virtual table, triggers and gpkg_extensions row are GDAL's own: they
 // are copied from an empty scratch GeoPackage in which GDAL indexed tables of
 // the same names, then removed.
-
-struct Cell {
-  std::int64_t id;  // feature ID in a leaf, child node number above
-  float minx, maxx, miny, maxy;
-};
-
-// SQLite's R-tree stores 32-bit floats rounded outwards (rtreeValueDown/Up in
-// SQLite and in GDAL), so a box always covers its geometry.
-float round_down(double d) {
-  float f = static_cast<float>(d);
-  if (static_cast<double>(f) > d) f = static_cast<float>(d * (d < 0 ? 1.0 + 1.0 / 8388608.0 : 1.0 - 1.0 / 8388608.0));
-  return f;
-}
-float round_up(double d) {
-  float f = static_cast<float>(d);
-  if (static_cast<double>(f) < d) f = static_cast<float>(d * (d < 0 ? 1.0 - 1.0 / 8388608.0 : 1.0 + 1.0 / 8388608.0));
-  return f;
-}
 
 // The rows of an R-tree's three tables.
 struct PackedRtree {
@@ -262,6 +263,9 @@ PackedRtree pack_rtree(std::vector<Cell> cells, std::size_t node_size) {
       }
     }
   }
+  // In key order, each insert an append to the table's B-tree.
+  std::sort(out.rowid.begin(), out.rowid.end());
+  std::sort(out.parent.begin(), out.parent.end());
   return out;
 }
 
@@ -277,51 +281,69 @@ std::string sql_name(const std::string& s) {
   return out + "\"";
 }
 
-// Runs one statement on `ds`; a result set is returned (nullptr when none).
-OGRLayer* run_sql(GDALDataset& ds, const std::string& sql, const fs::path& path) {
-  CPLErrorReset();
-  OGRLayer* r = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
-  if (CPLGetLastErrorType() == CE_Failure) {
-    if (r) ds.ReleaseResultSet(r);
-    throw RunError("cannot write the spatial index of '" + path.string() + "'" + last_gdal_error());
-  }
-  return r;
-}
-
-void exec_sql(GDALDataset& ds, const std::string& sql, const fs::path& path) {
-  if (OGRLayer* r = run_sql(ds, sql, path)) ds.ReleaseResultSet(r);
-}
-
-// Rows for a multi-row INSERT, a few hundred a statement.
-template <class Row>
-void insert_rows(GDALDataset& ds, const std::string& head, std::size_t n, Row row, const fs::path& path) {
-  constexpr std::size_t kRows = 400;
-  std::string sql;
-  for (std::size_t i = 0; i < n; i += kRows) {
-    sql = head;
-    for (std::size_t k = i; k < std::min(n, i + kRows); ++k) {
-      sql += k == i ? " VALUES " : ",";
-      row(sql, k);
+// A plain SQLite connection to a GeoPackage GDAL has closed: statements
+// prepared once and bound, where GDAL's ExecuteSQL would scan and parse
+// megabytes of SQL text.
+class Sqlite {
+ public:
+  explicit Sqlite(const fs::path& path) : path_(path) {
+    if (sqlite3_open_v2(path.string().c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      const std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw RunError("cannot reopen '" + path.string() + "' to add its spatial index: " + m);
     }
-    exec_sql(ds, sql, path);
+    exec("PRAGMA synchronous = OFF");  // a temporary, as in VectorWriter
   }
-}
+  ~Sqlite() {
+    for (auto* st : statements_) sqlite3_finalize(st);
+    if (db_) sqlite3_close_v2(db_);  // rolls back what is not committed
+  }
+  Sqlite(const Sqlite&) = delete;
+  Sqlite& operator=(const Sqlite&) = delete;
 
-// Pairs of integers, many thousand a statement: as one JSON array, which
-// SQLite reads far faster than as rows of a VALUES list.
-void insert_pairs(GDALDataset& ds, const std::string& head, const std::vector<std::pair<std::int64_t, std::int64_t>>& rows,
-                  const fs::path& path) {
-  constexpr std::size_t kRows = 100000;
-  std::string sql;
-  for (std::size_t i = 0; i < rows.size(); i += kRows) {
-    sql = head + " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each('[";
-    for (std::size_t k = i; k < std::min(rows.size(), i + kRows); ++k) {
-      if (k != i) sql += ',';
-      sql += '[' + std::to_string(rows[k].first) + ',' + std::to_string(rows[k].second) + ']';
-    }
-    sql += "]')";
-    exec_sql(ds, sql, path);
+  void exec(const std::string& sql) {
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) fail();
   }
+  sqlite3_stmt* prepare(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) fail();
+    statements_.push_back(st);
+    return st;
+  }
+  // Each row of a query, handed to row(statement).
+  template <class Row>
+  void each(const std::string& sql, Row row) {
+    sqlite3_stmt* st = prepare(sql);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) row(st);
+    if (rc != SQLITE_DONE) fail();
+    sqlite3_reset(st);
+  }
+  // Runs a bound statement that returns no rows, ready for the next binding.
+  void run(sqlite3_stmt* st) {
+    const int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) fail();
+  }
+  void close() {
+    for (auto* st : statements_) sqlite3_finalize(st);
+    statements_.clear();
+    if (sqlite3_close(db_) != SQLITE_OK) fail();
+    db_ = nullptr;
+  }
+
+ private:
+  [[noreturn]] void fail() {
+    throw RunError("cannot write the spatial index of '" + path_.string() + "': " + sqlite3_errmsg(db_));
+  }
+  fs::path path_;
+  sqlite3* db_ = nullptr;
+  std::vector<sqlite3_stmt*> statements_;
+};
+
+std::string column_text(sqlite3_stmt* st, int i) {
+  const auto* t = sqlite3_column_text(st, i);
+  return t ? reinterpret_cast<const char*>(t) : "";
 }
 
 struct IndexedLayer {
@@ -332,6 +354,36 @@ struct IndexedLayer {
 
 // Adds each layer's R-tree to the closed GeoPackage at `path`.
 void write_rtrees(const fs::path& path, std::vector<IndexedLayer>& layers) {
+  Sqlite db(path);
+  // SQLite's R-tree node: a page less 64 bytes, at most 51 cells of 24 bytes
+  // (checked against each new R-tree's empty root below).
+  std::size_t node_size = 0;
+  db.each("PRAGMA page_size", [&](sqlite3_stmt* st) { node_size = static_cast<std::size_t>(sqlite3_column_int64(st, 0)); });
+  node_size = std::min<std::size_t>(node_size - 64, 4 + 24 * 51);
+  // The envelopes are sorted into nodes on a second thread, a layer ahead of
+  // the inserts (and of GDAL making the scratch file).
+  std::vector<PackedRtree> packed(layers.size());
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t ready = 0;
+  std::exception_ptr pack_error;
+  std::jthread packer([&] {
+    for (std::size_t j = 0; j < layers.size(); ++j) {
+      try {
+        packed[j] = pack_rtree(std::move(layers[j].cells), node_size);
+      } catch (...) {
+        std::lock_guard lk(mu);
+        pack_error = std::current_exception();
+        ready = layers.size();
+        cv.notify_all();
+        return;
+      }
+      std::lock_guard lk(mu);
+      ready = j + 1;
+      cv.notify_all();
+    }
+  });
+
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
   const fs::path scratch = path.string() + ".rtree.gpkg";
   struct Remove {
@@ -359,27 +411,20 @@ void write_rtrees(const fs::path& path, std::vector<IndexedLayer>& layers) {
     if (CPLGetLastErrorType() == CE_Failure) throw RunError("cannot write '" + scratch.string() + "'" + last_gdal_error());
   }
 
-  const char* const drivers[] = {"GPKG", nullptr};
-  DatasetPtr ds(static_cast<GDALDataset*>(
-      GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr)));
-  if (!ds) throw RunError("cannot reopen '" + path.string() + "' to add its spatial index" + last_gdal_error());
-  exec_sql(*ds, "ATTACH DATABASE " + sql_text(scratch.string()) + " AS ruralnet_rtree", path);
+  db.exec("ATTACH DATABASE " + sql_text(scratch.string()) + " AS ruralnet_rtree");
   std::vector<std::array<std::string, 3>> schema;  // type, name, sql of the scratch file
-  if (OGRLayer* r = run_sql(*ds, "SELECT type, name, sql FROM ruralnet_rtree.sqlite_master ORDER BY rowid", path)) {
-    for (auto& f : *r) schema.push_back({f->GetFieldAsString(0), f->GetFieldAsString(1), f->GetFieldAsString(2)});
-    ds->ReleaseResultSet(r);
-  }
+  db.each("SELECT type, name, sql FROM ruralnet_rtree.sqlite_master ORDER BY rowid", [&](sqlite3_stmt* st) {
+    schema.push_back({column_text(st, 0), column_text(st, 1), column_text(st, 2)});
+  });
   bool have_extensions = false;
-  if (OGRLayer* r = run_sql(*ds, "SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'gpkg_extensions'", path)) {
-    for (auto& f : *r) have_extensions = f->GetFieldAsInteger64(0) > 0;
-    ds->ReleaseResultSet(r);
-  }
-  if (ds->StartTransaction() != OGRERR_NONE)
-    throw RunError("cannot start a transaction on '" + path.string() + "'" + last_gdal_error());
+  db.each("SELECT COUNT(*) FROM main.sqlite_master WHERE name = 'gpkg_extensions'",
+          [&](sqlite3_stmt* st) { have_extensions = sqlite3_column_int64(st, 0) > 0; });
+  db.exec("BEGIN");
   if (!have_extensions)
     for (const auto& [type, name, sql] : schema)
-      if (type == "table" && name == "gpkg_extensions") exec_sql(*ds, sql, path);
-  for (auto& l : layers) {
+      if (type == "table" && name == "gpkg_extensions") db.exec(sql);
+  for (std::size_t k = 0; k < layers.size(); ++k) {
+    const IndexedLayer& l = layers[k];
     const std::string rtree = "rtree_" + l.table + "_" + l.geom;
     std::string vtable;
     std::vector<std::string> triggers;
@@ -389,43 +434,43 @@ void write_rtrees(const fs::path& path, std::vector<IndexedLayer>& layers) {
     }
     if (vtable.empty() || triggers.empty())
       throw RunError("internal: GDAL made no spatial index for '" + l.table + "' in '" + scratch.string() + "'");
-    exec_sql(*ds, vtable, path);
+    db.exec(vtable);
     // The node size SQLite chose for this file's pages, from the empty root.
-    std::size_t node_size = 0;
-    if (OGRLayer* r = run_sql(*ds, "SELECT length(data) FROM main." + sql_name(rtree + "_node") + " WHERE nodeno = 1", path)) {
-      for (auto& f : *r) node_size = static_cast<std::size_t>(f->GetFieldAsInteger64(0));
-      ds->ReleaseResultSet(r);
+    std::size_t root_size = 0;
+    db.each("SELECT length(data) FROM main." + sql_name(rtree + "_node") + " WHERE nodeno = 1",
+            [&](sqlite3_stmt* st) { root_size = static_cast<std::size_t>(sqlite3_column_int64(st, 0)); });
+    if (root_size != node_size) throw RunError("internal: unexpected R-tree node size in '" + path.string() + "'");
+    {
+      std::unique_lock lk(mu);
+      cv.wait(lk, [&] { return ready > k; });
+      if (pack_error) std::rethrow_exception(pack_error);
     }
-    if (node_size < 4 + 24 * 2) throw RunError("internal: unexpected R-tree node size in '" + path.string() + "'");
-    const PackedRtree packed = pack_rtree(std::move(l.cells), node_size);
-    exec_sql(*ds, "DELETE FROM main." + sql_name(rtree + "_node"), path);
-    static const char hex[] = "0123456789ABCDEF";
-    insert_rows(*ds, "INSERT INTO main." + sql_name(rtree + "_node") + " (nodeno, data)", packed.nodes.size(),
-                [&](std::string& sql, std::size_t k) {
-                  sql += "(" + std::to_string(k + 1) + ",X'";
-                  for (unsigned char c : packed.nodes[k]) {
-                    sql += hex[c >> 4];
-                    sql += hex[c & 15];
-                  }
-                  sql += "')";
-                },
-                path);
-    insert_pairs(*ds, "INSERT INTO main." + sql_name(rtree + "_rowid") + " (rowid, nodeno)", packed.rowid, path);
-    insert_pairs(*ds, "INSERT INTO main." + sql_name(rtree + "_parent") + " (nodeno, parentnode)", packed.parent, path);
-    for (const auto& t : triggers) exec_sql(*ds, t, path);
-    exec_sql(*ds,
-             "INSERT INTO main.gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
-             "SELECT table_name, column_name, extension_name, definition, scope FROM ruralnet_rtree.gpkg_extensions "
-             "WHERE extension_name = 'gpkg_rtree_index' AND table_name = " + sql_text(l.table),
-             path);
+    const PackedRtree done = std::move(packed[k]);
+    db.exec("DELETE FROM main." + sql_name(rtree + "_node"));
+    sqlite3_stmt* node = db.prepare("INSERT INTO main." + sql_name(rtree + "_node") + " (nodeno, data) VALUES (?, ?)");
+    for (std::size_t n = 0; n < done.nodes.size(); ++n) {
+      sqlite3_bind_int64(node, 1, static_cast<sqlite3_int64>(n + 1));
+      sqlite3_bind_blob(node, 2, done.nodes[n].data(), static_cast<int>(done.nodes[n].size()), SQLITE_STATIC);
+      db.run(node);
+    }
+    const auto pairs = [&](const std::string& sql, const std::vector<std::pair<std::int64_t, std::int64_t>>& rows) {
+      sqlite3_stmt* st = db.prepare(sql);
+      for (const auto& [a, b] : rows) {
+        sqlite3_bind_int64(st, 1, a);
+        sqlite3_bind_int64(st, 2, b);
+        db.run(st);
+      }
+    };
+    pairs("INSERT INTO main." + sql_name(rtree + "_rowid") + " (rowid, nodeno) VALUES (?, ?)", done.rowid);
+    pairs("INSERT INTO main." + sql_name(rtree + "_parent") + " (nodeno, parentnode) VALUES (?, ?)", done.parent);
+    for (const auto& t : triggers) db.exec(t);
+    db.exec("INSERT INTO main.gpkg_extensions (table_name, column_name, extension_name, definition, scope) "
+            "SELECT table_name, column_name, extension_name, definition, scope FROM ruralnet_rtree.gpkg_extensions "
+            "WHERE extension_name = 'gpkg_rtree_index' AND table_name = " + sql_text(l.table));
   }
-  if (ds->CommitTransaction() != OGRERR_NONE)
-    throw RunError("cannot write the spatial index of '" + path.string() + "'" + last_gdal_error());
-  exec_sql(*ds, "DETACH DATABASE ruralnet_rtree", path);
-  CPLErrorReset();
-  ds.reset();
-  if (CPLGetLastErrorType() == CE_Failure)
-    throw RunError("cannot finish writing '" + path.string() + "'" + last_gdal_error());
+  db.exec("COMMIT");
+  db.exec("DETACH DATABASE ruralnet_rtree");
+  db.close();
 }
 
 }  // namespace
@@ -506,11 +551,16 @@ struct VectorWriter::Impl {
     // for each of a million features costs as much as the insert.
     std::unique_ptr<OGRFeature> feature;
     std::size_t rtree = kNone;  // its entry in rtrees (gpkg_fast)
+    std::size_t table = kNone;  // its table in rows (gpkg_direct)
+    bool pending = false;       // not yet created (gpkg_direct)
   };
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::vector<Layer> layers;
   bool bulk_rtree = false;             // R-trees packed at close (gpkg_fast)
   std::vector<IndexedLayer> rtrees;
+  // Rows straight into SQLite (gpkg_direct): GDAL creates each layer and
+  // closes the file, then only `rows` writes to it until close().
+  std::unique_ptr<detail::GpkgRowWriter> rows;
   std::uint64_t written = 0;
   std::size_t in_transaction = 0;
   bool transaction_open = false;
@@ -530,6 +580,28 @@ struct VectorWriter::Impl {
     transaction_open = false;
     if (shared->CommitTransaction() != OGRERR_NONE)
       throw RunError("cannot write '" + path.string() + "' (disk full?)" + last_gdal_error());
+  }
+
+  void create_layer(Layer& L);
+  // Has GDAL create these (pending) layers, then hands them to `rows`.
+  void materialize(const std::vector<std::size_t>& which);
+
+  // The GeoPackage reopened to add a layer (gpkg_direct).
+  GDALDataset* reopen() {
+    const std::string old = CPLGetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "");
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+    const char* const drivers[] = {"GPKG", nullptr};
+    auto* ds = static_cast<GDALDataset*>(
+        GDALOpenEx(path.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr));
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", old.empty() ? nullptr : old.c_str());
+    if (!ds) throw RunError("cannot reopen '" + path.string() + "' to add a layer" + last_gdal_error());
+    return ds;
+  }
+  void close_shared() {
+    CPLErrorReset();
+    shared.reset();
+    if (CPLGetLastErrorType() == CE_Failure)
+      throw RunError("cannot finish writing '" + path.string() + "'" + last_gdal_error());
   }
 
   GDALDataset* create(const fs::path& p) {
@@ -583,6 +655,8 @@ VectorWriter::VectorWriter(const fs::path& path, const OutputFormat& format, con
   } else {
     m.shared.reset(m.create(path));
     m.bulk_rtree = format.driver == "GPKG" && options.gpkg_fast && options.spatial_index;
+    if (format.driver == "GPKG" && options.gpkg_fast && options.gpkg_direct)
+      m.rows = std::make_unique<detail::GpkgRowWriter>(path, options.batch_size);
   }
 }
 
@@ -591,6 +665,7 @@ VectorWriter::~VectorWriter() {
     // Abandoned (an exception is on its way): close quietly, write_atomic
     // removes the temporary.
     CPLPushErrorHandler(CPLQuietErrorHandler);
+    impl_->rows.reset();
     if (impl_->transaction_open && impl_->shared) impl_->shared->RollbackTransaction();
     impl_->layers.clear();
     impl_->shared.reset();
@@ -603,6 +678,15 @@ std::size_t VectorWriter::add_layer(const LayerSchema& schema) {
   if (m.closed) throw RunError("internal: layer added to a closed writer");
   Impl::Layer L;
   L.schema = schema;
+  // Drivers may rename fields (Shapefile: 10 characters); find each by position.
+  for (std::size_t i = 0; i < schema.fields.size(); ++i) L.field_index.push_back(static_cast<int>(i));
+  if (m.rows) {
+    // Created at its first feature or at close, as GDAL creates a
+    // GeoPackage table, so tables and metadata rows come in GDAL's order.
+    L.pending = true;
+    m.layers.push_back(std::move(L));
+    return m.layers.size() - 1;
+  }
   if (m.folder) {
     const fs::path file = m.path / (schema.name + (m.format.extension.empty() ? "" : "." + m.format.extension));
     L.own.reset(m.create(file));
@@ -617,18 +701,25 @@ std::size_t VectorWriter::add_layer(const LayerSchema& schema) {
   // Creating a layer inside an open GeoPackage transaction is allowed, but
   // the commit first keeps DDL and data apart.
   m.commit();
+  m.create_layer(L);
+  m.layers.push_back(std::move(L));
+  return m.layers.size() - 1;
+}
+
+void VectorWriter::Impl::create_layer(Layer& L) {
+  const LayerSchema& schema = L.schema;
   CPLStringList lco;
-  const std::string& drv = m.format.driver;
+  const std::string& drv = format.driver;
   if (drv == "ESRI Shapefile") lco.SetNameValue("ENCODING", "UTF-8");
   if (drv == "CSV" && schema.geometry != GeometryType::none) lco.SetNameValue("GEOMETRY", "AS_WKT");
   if (drv == "GPKG" || drv == "FlatGeobuf")
-    lco.SetNameValue("SPATIAL_INDEX", m.options.spatial_index && !m.bulk_rtree ? "YES" : "NO");
+    lco.SetNameValue("SPATIAL_INDEX", options.spatial_index && !bulk_rtree ? "YES" : "NO");
   if (drv == "GPKG") lco.SetNameValue("FID", "fid");
   if (drv == "GeoJSON") lco.SetNameValue("WRITE_NAME", "NO");
   const bool spatial = schema.geometry != GeometryType::none;
-  L.layer = L.ds->CreateLayer(schema.name.c_str(), spatial ? &m.srs : nullptr, ogr_type(schema.geometry), lco.List());
+  L.layer = L.ds->CreateLayer(schema.name.c_str(), spatial ? &srs : nullptr, ogr_type(schema.geometry), lco.List());
   if (!L.layer)
-    throw RunError("cannot create layer '" + schema.name + "' in '" + m.path.string() + "'" + last_gdal_error());
+    throw RunError("cannot create layer '" + schema.name + "' in '" + path.string() + "'" + last_gdal_error());
   for (const auto& f : schema.fields) {
     OGRFieldType t = OFTString;
     OGRFieldSubType st = OFSTNone;
@@ -652,30 +743,67 @@ std::size_t VectorWriter::add_layer(const LayerSchema& schema) {
       throw RunError("cannot create field '" + f.name + "' in layer '" + schema.name + "'" + last_gdal_error());
   }
   L.defn = L.layer->GetLayerDefn();
-  if (m.bulk_rtree && spatial) {
-    L.rtree = m.rtrees.size();
-    m.rtrees.push_back({L.layer->GetName(), L.layer->GetGeometryColumn(), ogr_type(schema.geometry), {}});
+  if (bulk_rtree && spatial) {
+    L.rtree = rtrees.size();
+    rtrees.push_back({L.layer->GetName(), L.layer->GetGeometryColumn(), ogr_type(schema.geometry), {}});
   }
-  // Drivers may rename fields (Shapefile: 10 characters); find each by position.
-  for (std::size_t i = 0; i < schema.fields.size(); ++i) L.field_index.push_back(static_cast<int>(i));
-  m.layers.push_back(std::move(L));
-  return m.layers.size() - 1;
 }
 
-void VectorWriter::write(std::size_t layer, const Feature& f) {
+void VectorWriter::Impl::materialize(const std::vector<std::size_t>& which) {
+  if (which.empty()) return;
+  rows->sync();  // GDAL may open the file only when every row is in
+  if (!shared) shared.reset(reopen());
+  struct Made {
+    std::string table, geom;
+    std::vector<std::string> columns;
+  };
+  std::vector<Made> made;
+  for (std::size_t k : which) {
+    Layer& L = layers[k];
+    L.ds = shared.get();
+    create_layer(L);
+    Made d{L.layer->GetName(), L.schema.geometry != GeometryType::none ? L.layer->GetGeometryColumn() : "", {}};
+    for (int i = 0; i < L.defn->GetFieldCount(); ++i) d.columns.push_back(L.defn->GetFieldDefn(i)->GetNameRef());
+    if (d.columns.size() != L.schema.fields.size())
+      throw RunError("internal: layer '" + L.schema.name + "' has " + std::to_string(d.columns.size()) +
+                     " fields for " + std::to_string(L.schema.fields.size()));
+    L.layer = nullptr;
+    L.defn = nullptr;
+    L.ds = nullptr;
+    made.push_back(std::move(d));
+  }
+  // GDAL writes the tables, their metadata rows and triggers as it closes the
+  // file; the rows go in through our own statements from then on.
+  close_shared();
+  for (std::size_t i = 0; i < which.size(); ++i) {
+    Layer& L = layers[which[i]];
+    L.table = rows->add_table(L.schema, made[i].table, made[i].geom, made[i].columns);
+    L.pending = false;
+  }
+}
+
+void VectorWriter::write(std::size_t layer, const Feature& f) { write(layer, geometry_ref(f.geometry), f.values); }
+
+void VectorWriter::write(std::size_t layer, const GeometryRef& geometry, const std::vector<FieldValue>& values) {
   Impl& m = *impl_;
   if (m.closed || layer >= m.layers.size()) throw RunError("internal: write to a closed writer or unknown layer");
   Impl::Layer& L = m.layers[layer];
-  if (f.values.size() != L.schema.fields.size())
-    throw RunError("internal: feature of layer '" + L.schema.name + "' has " + std::to_string(f.values.size()) +
+  if (values.size() != L.schema.fields.size())
+    throw RunError("internal: feature of layer '" + L.schema.name + "' has " + std::to_string(values.size()) +
                    " values for " + std::to_string(L.schema.fields.size()) + " fields");
+  if (L.pending) m.materialize({layer});
+  if (L.table != Impl::kNone) {
+    m.rows->write(L.table, geometry, values);
+    ++m.written;
+    return;
+  }
   m.begin();
   if (!L.feature) L.feature = std::make_unique<OGRFeature>(L.defn);
   OGRFeature& feat = *L.feature;
   feat.SetFID(OGRNullFID);
-  for (std::size_t i = 0; i < f.values.size(); ++i) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
     const int idx = L.field_index[i];
-    const FieldValue& v = f.values[i];
+    const FieldValue& v = values[i];
     if (std::holds_alternative<std::monostate>(v)) {
       feat.SetFieldNull(idx);
     } else if (const auto* s = std::get_if<std::string>(&v)) {
@@ -688,7 +816,7 @@ void VectorWriter::write(std::size_t layer, const Feature& f) {
       feat.SetField(idx, dt->year(), dt->month(), dt->day(), 0, 0, 0.0f, 0);
     }
   }
-  if (L.schema.geometry != GeometryType::none) set_geometry(feat, f.geometry, L.schema.geometry);
+  if (L.schema.geometry != GeometryType::none) set_geometry(feat, geometry, L.schema.geometry);
   if (L.layer->CreateFeature(&feat) != OGRERR_NONE)
     throw RunError("cannot write a feature of layer '" + L.schema.name + "' to '" + m.path.string() + "'" +
                    last_gdal_error());
@@ -712,6 +840,16 @@ void VectorWriter::close() {
   Impl& m = *impl_;
   if (m.closed) return;
   m.commit();
+  if (m.rows) {
+    std::vector<std::size_t> pending;
+    for (std::size_t k = 0; k < m.layers.size(); ++k)
+      if (m.layers[k].pending) pending.push_back(k);
+    m.materialize(pending);
+    m.rows->finish();
+    for (auto& L : m.layers)
+      if (L.table != Impl::kNone && L.rtree != Impl::kNone) m.rtrees[L.rtree].cells = std::move(m.rows->cells(L.table));
+    m.rows.reset();
+  }
   for (auto& L : m.layers) {
     if (L.own) {
       L.own->FlushCache();

@@ -2,10 +2,13 @@
 // rows so that the two always carry the same fields.
 #include <cmath>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <thread>
 #include <map>
 
 #include "ruralnet/report/csv.hpp"
+#include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/atomic_file.hpp"
 #include "ruralnet/report/coverage.hpp"
@@ -115,20 +118,30 @@ std::string coverage_csv(const model::Dataset& ds, const coverage::CoverageResul
 
 namespace {
 
+// Layers by bit (1 << k): villages_reach, tier_links, service_areas,
+// off_network.
+constexpr unsigned kAllLayers = 0xF;
+// What needs no service area; off_network (small) waits, so that the tables
+// are still created in the layers' order.
+constexpr unsigned kEarlyLayers = 0x3;
+constexpr unsigned kLateLayers = kAllLayers & ~kEarlyLayers;
+
 // The four layers, feature by feature: schema(k, schema) once per layer
-// before its features, then feature(k, f) for each, the feature reused from
-// one call to the next (its geometry storage kept).
+// before its features, then emit(k, geometry, values) for each, the geometry
+// by reference to the results' own (nothing copied) and the values reused
+// from one call to the next. Features only of the layers in `features`.
 template <class Schema, class Emit>
-void for_each_layer(const model::Dataset& ds, const coverage::CoverageResult& r, Schema schema, Emit emit) {
+void for_each_layer(const model::Dataset& ds, const coverage::CoverageResult& r, Schema schema, Emit emit,
+                    unsigned features = kAllLayers) {
   const Names n(ds);
-  io::Feature f;
+  std::vector<FieldValue> values;
   schema(0, io::LayerSchema{"villages_reach", io::GeometryType::point, village_fields()});
-  for (std::size_t i = 0; i < r.villages.size(); ++i) {
-    if (finite(ds.villages[i].location)) f.geometry = ds.villages[i].location;
-    else f.geometry = std::monostate{};
-    f.values = village_row(ds, r, n, i);
-    emit(0, f);
-  }
+  if (features & (1u << 0))
+    for (std::size_t i = 0; i < r.villages.size(); ++i) {
+      const LonLat p = ds.villages[i].location;
+      values = village_row(ds, r, n, i);
+      emit(0, finite(p) ? io::GeometryRef(p) : io::GeometryRef(), values);
+    }
   schema(1, io::LayerSchema{"tier_links",
                             io::GeometryType::linestring,
                             {{"from_id", FieldType::text},
@@ -139,11 +152,9 @@ void for_each_layer(const model::Dataset& ds, const coverage::CoverageResult& r,
                              {"kind", FieldType::text},
                              {"time_min", FieldType::real},
                              {"length_m", FieldType::real}}});
-  f.geometry = model::LineString{};
-  for (const auto& l : r.links) {
-    auto& line = std::get<model::LineString>(f.geometry);
-    line.assign(l.path.begin(), l.path.end());
-    f.values = {text(facility_id(ds, l.from)),
+  if (features & (1u << 1))
+    for (const auto& l : r.links) {
+      values = {text(facility_id(ds, l.from)),
                 FieldValue(std::string(model::to_string(ds.facilities[l.from].tier))),
                 text(facility_id(ds, l.to)),
                 FieldValue(std::string(model::to_string(l.tier))),
@@ -151,8 +162,8 @@ void for_each_layer(const model::Dataset& ds, const coverage::CoverageResult& r,
                 FieldValue(l.kind),
                 minutes(l.time_min),
                 metres(l.length_m)};
-    emit(1, f);
-  }
+      emit(1, io::GeometryRef(&l.path), values);
+    }
   schema(2, io::LayerSchema{"service_areas",
                             io::GeometryType::multipolygon,
                             {{"facility_id", FieldType::text},
@@ -161,24 +172,23 @@ void for_each_layer(const model::Dataset& ds, const coverage::CoverageResult& r,
                              {"band_min", FieldType::real},
                              {"area_km2", FieldType::real},
                              {"road_km", FieldType::real}}});
-  for (const auto& a : r.service_areas) {
-    f.geometry = a.geometry;
-    f.values = {text(facility_id(ds, a.facility)), FieldValue(std::string(model::to_string(a.tier))),
+  if (features & (1u << 2))
+    for (const auto& a : r.service_areas) {
+      values = {text(facility_id(ds, a.facility)), FieldValue(std::string(model::to_string(a.tier))),
                 text(ds.facilities[a.facility].admin_code), FieldValue(a.band_min),
                 FieldValue(std::round(a.area_km2 * 1e4) / 1e4), FieldValue(std::round(a.road_km * 1e3) / 1e3)};
-    emit(2, f);
-  }
+      emit(2, io::GeometryRef(&a.geometry), values);
+    }
   schema(3, io::LayerSchema{"off_network",
                             io::GeometryType::point,
                             {{"layer", FieldType::text}, {"id", FieldType::text}, {"kind", FieldType::text}, {"reason", FieldType::text}}});
-  for (const auto& o : r.off_network) {
-    const LonLat p = o.layer == "villages" ? ds.villages[o.index].location : ds.facilities[o.index].location;
-    if (finite(p)) f.geometry = p;
-    else f.geometry = std::monostate{};
-    const std::string kind = o.layer == "villages" ? "village" : model::to_string(ds.facilities[o.index].tier);
-    f.values = {FieldValue(o.layer), text(o.id), FieldValue(kind), FieldValue(o.reason)};
-    emit(3, f);
-  }
+  if (features & (1u << 3))
+    for (const auto& o : r.off_network) {
+      const LonLat p = o.layer == "villages" ? ds.villages[o.index].location : ds.facilities[o.index].location;
+      const std::string kind = o.layer == "villages" ? "village" : model::to_string(ds.facilities[o.index].tier);
+      values = {FieldValue(o.layer), text(o.id), FieldValue(kind), FieldValue(o.reason)};
+      emit(3, finite(p) ? io::GeometryRef(p) : io::GeometryRef(), values);
+    }
 }
 
 }  // namespace
@@ -187,7 +197,16 @@ std::vector<io::LayerData> coverage_layers(const model::Dataset& ds, const cover
   std::vector<io::LayerData> layers(4);
   for_each_layer(
       ds, r, [&](std::size_t k, io::LayerSchema schema) { layers[k].schema = std::move(schema); },
-      [&](std::size_t k, const io::Feature& f) { layers[k].features.push_back(f); });
+      [&](std::size_t k, const io::GeometryRef& g, const std::vector<FieldValue>& values) {
+        io::Feature f;
+        if (const auto* p = std::get_if<LonLat>(&g)) f.geometry = *p;
+        else if (const auto* l = std::get_if<const model::LineString*>(&g)) f.geometry = **l;
+        else if (const auto* ml = std::get_if<const model::MultiLineString*>(&g)) f.geometry = **ml;
+        else if (const auto* pg = std::get_if<const model::Polygon*>(&g)) f.geometry = **pg;
+        else if (const auto* mp = std::get_if<const model::MultiPolygon*>(&g)) f.geometry = **mp;
+        f.values = values;
+        layers[k].features.push_back(std::move(f));
+      });
   return layers;
 }
 
@@ -195,7 +214,95 @@ void write_coverage_layers(io::VectorWriter& w, const model::Dataset& ds, const 
   std::size_t handle[4] = {0, 0, 0, 0};
   for_each_layer(
       ds, r, [&](std::size_t k, const io::LayerSchema& schema) { handle[k] = w.add_layer(schema); },
-      [&](std::size_t k, const io::Feature& f) { w.write(handle[k], f); });
+      [&](std::size_t k, const io::GeometryRef& g, const std::vector<FieldValue>& values) { w.write(handle[k], g, values); });
+}
+
+namespace {
+
+// a and b, side by side on two threads when `parallel`; an exception from
+// either is rethrown once both are done.
+void side_by_side(bool parallel, const std::function<void()>& a, const std::function<void()>& b) {
+  if (!parallel) {
+    a();
+    b();
+    return;
+  }
+  std::exception_ptr a_error;
+  {
+    std::jthread t([&] {
+      try {
+        a();
+      } catch (...) {
+        a_error = std::current_exception();
+      }
+    });
+    b();  // on an exception the jthread joins before it propagates
+  }
+  if (a_error) std::rethrow_exception(a_error);
+}
+
+}  // namespace
+
+struct CoverageWriter::Impl {
+  Impl(const std::filesystem::path& dir, bool overwrite, bool par) : out(dir, overwrite), parallel(par) {}
+  io::AtomicOutput out;  // declared first: the folder goes after the GeoPackage is closed
+  bool parallel;
+  std::unique_ptr<io::VectorWriter> gpkg;
+  std::size_t handle[4] = {0, 0, 0, 0};
+  bool early = false, finished = false;
+};
+
+CoverageWriter::CoverageWriter(const std::filesystem::path& dir, bool overwrite, bool parallel)
+    : impl_(std::make_unique<Impl>(dir, overwrite, parallel)) {}
+
+CoverageWriter::CoverageWriter(const std::filesystem::path& dir, bool overwrite)
+    : CoverageWriter(dir, overwrite, std::thread::hardware_concurrency() >= 2) {}
+
+CoverageWriter::~CoverageWriter() = default;
+
+void CoverageWriter::write_early(const model::Dataset& ds, const coverage::CoverageResult& r) {
+  Impl& m = *impl_;
+  if (m.early || m.finished) throw RunError("internal: coverage outputs written early twice, or after finishing");
+  m.early = true;
+  std::filesystem::create_directories(m.out.tmp());
+  // The text files and the GeoPackage share nothing but the (read-only)
+  // results: with two cores they are written side by side.
+  side_by_side(
+      m.parallel, [&] { io::write_text_file_atomic(m.out.tmp() / kCoverageCsv, coverage_csv(ds, r), false); },
+      [&] {
+        // Inside the temporary folder, which is itself the atomic unit.
+        const std::filesystem::path path = m.out.tmp() / kCoverageGpkg;
+        m.gpkg = std::make_unique<io::VectorWriter>(path, io::resolve_output_format(path, ""), io::WriteOptions{});
+        for_each_layer(
+            ds, r, [&](std::size_t k, const io::LayerSchema& schema) { m.handle[k] = m.gpkg->add_layer(schema); },
+            [&](std::size_t k, const io::GeometryRef& g, const std::vector<FieldValue>& values) {
+              m.gpkg->write(m.handle[k], g, values);
+            },
+            kEarlyLayers);
+      });
+}
+
+void CoverageWriter::finish(const model::Dataset& ds, const coverage::CoverageResult& r) {
+  Impl& m = *impl_;
+  if (m.finished) throw RunError("internal: coverage outputs finished twice");
+  if (!m.early) write_early(ds, r);
+  side_by_side(
+      m.parallel,
+      [&] {
+        io::write_text_file_atomic(m.out.tmp() / kCoverageJson, coverage_json(ds, r).dump(2) + "\n", false);
+        io::write_text_file_atomic(m.out.tmp() / kCoverageMarkdown, coverage_markdown(ds, r), false);
+      },
+      [&] {
+        for_each_layer(
+            ds, r, [](std::size_t, const io::LayerSchema&) {},
+            [&](std::size_t k, const io::GeometryRef& g, const std::vector<FieldValue>& values) {
+              m.gpkg->write(m.handle[k], g, values);
+            },
+            kLateLayers);
+        m.gpkg->close();
+      });
+  m.out.commit();
+  m.finished = true;
 }
 
 void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
@@ -205,37 +312,9 @@ void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, 
 
 void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
                     bool overwrite, bool parallel) {
-  io::write_atomic(dir, overwrite, [&](const std::filesystem::path& tmp) {
-    std::filesystem::create_directories(tmp);
-    // The text files and the GeoPackage share nothing but the (read-only)
-    // results: with two cores they are written side by side.
-    const auto write_text = [&] {
-      io::write_text_file_atomic(tmp / kCoverageJson, coverage_json(ds, r).dump(2) + "\n", false);
-      io::write_text_file_atomic(tmp / kCoverageCsv, coverage_csv(ds, r), false);
-      io::write_text_file_atomic(tmp / kCoverageMarkdown, coverage_markdown(ds, r), false);
-    };
-    const auto write_gpkg = [&] {
-      io::write_vector(tmp / kCoverageGpkg, io::WriteOptions{}, false,
-                       [&](io::VectorWriter& w) { write_coverage_layers(w, ds, r); });
-    };
-    if (!parallel) {
-      write_text();
-      write_gpkg();
-      return;
-    }
-    std::exception_ptr text_error;
-    {
-      std::jthread text([&] {
-        try {
-          write_text();
-        } catch (...) {
-          text_error = std::current_exception();
-        }
-      });
-      write_gpkg();  // on an exception the jthread joins before it propagates
-    }
-    if (text_error) std::rethrow_exception(text_error);
-  });
+  CoverageWriter w(dir, overwrite, parallel);
+  w.write_early(ds, r);
+  w.finish(ds, r);
 }
 
 }  // namespace ruralnet::report

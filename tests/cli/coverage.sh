@@ -20,11 +20,18 @@ grep -q '^341599002002,丁村,.*,disconnected,' "$OUT/c/villages.csv" || fail "�
 grep -q '^341599002003,戊村,.*,off_network,0,0,' "$OUT/c/villages.csv" || fail "戊村 row"
 grep -q '2 of 6 villages reached (33.3%)' "$OUT/c/coverage.md" || fail "Markdown summary"
 grep -q '"command": "coverage"' "$OUT/run.json" || fail "run.json lacks the command"
+# Most of the folder is written while the service areas are drawn.
+grep -q '"name": "early output"' "$OUT/run.json" || fail "run.json lacks the early output stage"
+ls -a "$OUT" | grep -q '^\.tmp-' && fail "a temporary output folder was left behind"
 if command -v ogrinfo >/dev/null; then
   ogrinfo -al -so "$OUT/c/coverage.gpkg" >"$OUT/ogrinfo" 2>&1 || fail "ogrinfo cannot open the GeoPackage"
   for l in villages_reach tier_links service_areas off_network; do
     grep -q "Layer name: $l" "$OUT/ogrinfo" || fail "GeoPackage lacks layer $l"
   done
+  # Written in two steps, the layers still come in their order.
+  ogrinfo -so "$OUT/c/coverage.gpkg" | grep -E '^[0-9]+: ' | tr -d '\n' |
+    grep -q '^1: villages_reach (Point)2: tier_links (Line String)3: service_areas (Multi Polygon)4: off_network (Point)$' ||
+    fail "GeoPackage layers out of order"
   grep -A3 "Layer name: villages_reach" "$OUT/ogrinfo" | grep -q "Feature Count: 6" || fail "villages_reach should hold 6 villages"
   grep -A3 "Layer name: off_network" "$OUT/ogrinfo" | grep -q "Feature Count: 1" || fail "off_network should hold 1 point"
 fi

@@ -286,6 +286,40 @@ TEST(Coverage, ServiceAreaOfOneStationByHand) {
   EXPECT_EQ(a->geometry[0].rings.size(), 1u);
 }
 
+TEST(Coverage, EarlyResultsAreFinalButForTheServiceAreas) {
+  Built b = county();
+  auto o = opts();
+  int calls = 0;
+  std::vector<coverage::VillageResult> early_villages;
+  std::size_t early_links = 0, early_areas = 0, early_stages = 0;
+  o.before_service_areas = [&](const coverage::CoverageResult& partial) {
+    ++calls;
+    early_villages = partial.villages;
+    early_links = partial.links.size();
+    early_areas = partial.service_areas.size();
+    early_stages = partial.stages.size();
+  };
+  const auto r = coverage::analyse(b.ds, b.table, b.built, o);
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(early_areas, 0u);
+  EXPECT_EQ(early_stages, 0u);
+  EXPECT_FALSE(r.service_areas.empty());
+  EXPECT_EQ(early_links, r.links.size());
+  ASSERT_EQ(early_villages.size(), r.villages.size());
+  for (std::size_t i = 0; i < r.villages.size(); ++i) {
+    EXPECT_EQ(early_villages[i].reach, r.villages[i].reach) << i;
+    EXPECT_EQ(early_villages[i].station, r.villages[i].station) << i;
+    const double a = early_villages[i].station_time_min, c = r.villages[i].station_time_min;
+    EXPECT_TRUE(a == c || (std::isnan(a) && std::isnan(c))) << i;
+  }
+  EXPECT_FALSE(r.options.before_service_areas);  // not kept in the result
+  // Without service areas the hook is still called, once.
+  o.service_areas = false;
+  calls = 0;
+  (void)coverage::analyse(b.ds, b.table, b.built, o);
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(Coverage, BadInputIsRefused) {
   Built b = county();
   auto o = opts();

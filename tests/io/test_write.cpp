@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "ruralnet/core/error.hpp"
+#include "test_write_util.hpp"
 #include "ruralnet/io/write.hpp"
 
 namespace fs = std::filesystem;
@@ -32,10 +33,7 @@ Ds open(const fs::path& p) {
 class WriteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("ruralnet-test-write-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = ruralnet::testing::fresh_test_dir("write");
   }
   void TearDown() override { fs::remove_all(dir); }
   fs::path dir;

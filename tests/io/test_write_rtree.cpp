@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ruralnet/io/write.hpp"
+#include "test_write_util.hpp"
 
 namespace fs = std::filesystem;
 namespace io = ruralnet::io;
@@ -49,12 +50,7 @@ std::vector<std::string> rows(GDALDataset& ds, const std::string& sql) {
   return out;
 }
 
-rm::Ring ring(double cx, double cy, double r, int n) {
-  rm::Ring out;
-  for (int k = 0; k < n; ++k) out.push_back({cx + r * std::cos(2 * M_PI * k / n), cy + r * std::sin(2 * M_PI * k / n)});
-  out.push_back(out.front());
-  return out;
-}
+rm::Ring ring(double cx, double cy, double r, int n) { return ruralnet::testing::regular_ring(cx, cy, r, n); }
 
 // Layers of every kind: 6,000 points (a three-level R-tree of 51-cell nodes)
 // with a few null geometries, lines, multipolygons with holes and an empty
@@ -96,10 +92,7 @@ std::vector<io::LayerData> layers() {
 class WriteRtreeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("ruralnet-test-write-rtree-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    dir = ruralnet::testing::fresh_test_dir("write-rtree");
     plain = dir / "plain" / "out.gpkg";
     fast = dir / "fast" / "out.gpkg";
     fs::create_directories(plain.parent_path());

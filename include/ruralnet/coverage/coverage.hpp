@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -27,6 +28,8 @@ enum class Reach { direct, cooperative, township_only, off_network, disconnected
 const char* to_string(Reach r);
 inline bool is_reached(Reach r) { return r == Reach::direct || r == Reach::cooperative; }
 
+struct CoverageResult;
+
 struct CoverageOptions {
   double max_snap_m = 2000.0;             // farther from every road = off the network
   double access_kmh = 15.0;               // speed of the access leg (walking, tricycle)
@@ -38,6 +41,11 @@ struct CoverageOptions {
   double area_fill_holes_km2 = 1.0;       // service-area holes smaller than this are filled (0: keep all)
   bool node_crossings = false;            // the BuildOptions value the graph was built with
   ProgressSettings progress{true};
+  // Called once, on the calling thread, as soon as every result but the
+  // service areas is final (r.service_areas still empty, r.stages not yet
+  // set) while the areas are still being drawn, so that a caller can start
+  // writing the rest beside them. Not kept in CoverageResult::options.
+  std::function<void(const CoverageResult&)> before_service_areas;
 };
 
 // Throws UsageError naming the option for a value that is not a finite

@@ -2,6 +2,7 @@
 // model::Dataset (the contract is docs/data-input.md).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -52,5 +53,14 @@ void require_usable(const model::Dataset& dataset);
 
 // Parses "villages.population=RKS" into the field map; throws UsageError.
 void add_field_mapping(std::map<std::string, std::string>& map, const std::string& spec);
+
+namespace detail {
+// The threads that read a large GeoPackage's roads (0, the default: two, or
+// one on a one-core machine), and the number of roads from which more than one
+// is used (0, the default: 50,000). What is read does not depend on them;
+// tests and benchmarks set them to compare the serial read with the parallel one.
+void set_roads_read_threads(std::size_t threads);
+void set_parallel_roads_min(std::size_t roads);
+}  // namespace detail
 
 }  // namespace ruralnet::io

@@ -53,6 +53,18 @@ struct Feature {
   std::vector<FieldValue> values;  // one per schema field, in schema order
 };
 
+// A feature's geometry by reference (a point by value), for callers that
+// write geometry they keep elsewhere without copying its vertices.
+using GeometryRef = std::variant<std::monostate, LonLat, const model::LineString*, const model::MultiLineString*,
+                                 const model::Polygon*, const model::MultiPolygon*>;
+GeometryRef geometry_ref(const Geometry& g);
+
+// The GeoPackage geometry blob of `g` in a layer of type `target`, byte for
+// byte as GDAL writes it: the GP header (little-endian, the envelope unless a
+// point or empty) and ISO WKB, a LineString or Polygon made a one-part multi
+// for a multi layer. Empty for a null geometry.
+std::string gpkg_geometry_blob(const GeometryRef& g, GeometryType target, std::int32_t srs_id);
+
 // A resolved output format.
 struct OutputFormat {
   std::string driver;     // GDAL driver name: "GPKG", "GeoJSON", "FlatGeobuf", "ESRI Shapefile", "CSV" ...
@@ -73,6 +85,12 @@ struct WriteOptions {
   // rows are the same either way; false is GDAL's plain path, kept as the write
   // benchmark's baseline.
   bool gpkg_fast = true;
+  // GeoPackage with gpkg_fast: features are encoded on the calling thread
+  // (geometry blobs as GDAL encodes them) and inserted with a prepared SQLite
+  // statement on a second thread; the layer's metadata (feature count,
+  // extent, last change, triggers) is then written as GDAL writes it at close.
+  // false inserts each feature through OGR (CreateFeature).
+  bool gpkg_direct = true;
 };
 
 // GDAL vector drivers that can create files, by name ("GPKG", "GeoJSON", ...).
@@ -100,6 +118,8 @@ class VectorWriter {
   // Returns the layer's handle for write().
   std::size_t add_layer(const LayerSchema& schema);
   void write(std::size_t layer, const Feature& feature);
+  // The same, the geometry by reference (nothing copied).
+  void write(std::size_t layer, const GeometryRef& geometry, const std::vector<FieldValue>& values);
   std::uint64_t features_written() const;
   // Commits and closes every file; further writes are errors. Throws RunError.
   void close();

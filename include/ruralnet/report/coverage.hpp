@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -40,6 +41,31 @@ void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, 
 // cores or more); the files are the same either way.
 void write_coverage(const std::filesystem::path& dir, const model::Dataset& ds, const coverage::CoverageResult& r,
                     bool overwrite, bool parallel);
+// The same folder written in two steps, so that most of it is on its way to
+// disk while the service areas are still being drawn: write_early() once
+// every result but the service areas is final (the analysis calls it through
+// coverage::CoverageOptions::before_service_areas) writes villages.csv and
+// the GeoPackage's layers but service_areas; finish() with the complete
+// results writes the rest and moves the folder into place. The folder is
+// built under a temporary name and removed if finish() is never reached; the
+// constructor refuses an existing folder without `overwrite` (UsageError).
+// The files are those write_coverage writes (it is the two steps in a row).
+class CoverageWriter {
+ public:
+  CoverageWriter(const std::filesystem::path& dir, bool overwrite, bool parallel);
+  CoverageWriter(const std::filesystem::path& dir, bool overwrite);  // parallel with two cores or more
+  ~CoverageWriter();
+  CoverageWriter(const CoverageWriter&) = delete;
+  CoverageWriter& operator=(const CoverageWriter&) = delete;
+
+  // At most once, before finish(); finish() calls it if it was not.
+  void write_early(const model::Dataset& ds, const coverage::CoverageResult& r);
+  void finish(const model::Dataset& ds, const coverage::CoverageResult& r);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 // The GeoPackage layers streamed into a writer, feature by feature, without
 // holding them in memory: what write_coverage writes to coverage.gpkg.
 void write_coverage_layers(io::VectorWriter& w, const model::Dataset& ds, const coverage::CoverageResult& r);
