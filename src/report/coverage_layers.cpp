@@ -1,7 +1,6 @@
 // The coverage GeoPackage layers and the per-village CSV, built from the same
 // rows so that the two always carry the same fields.
 #include <cmath>
-#include <exception>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -10,6 +9,7 @@
 #include "ruralnet/report/csv.hpp"
 #include "ruralnet/core/error.hpp"
 #include "ruralnet/core/text.hpp"
+#include "ruralnet/core/workers.hpp"
 #include "ruralnet/io/atomic_file.hpp"
 #include "ruralnet/report/coverage.hpp"
 
@@ -219,26 +219,15 @@ void write_coverage_layers(io::VectorWriter& w, const model::Dataset& ds, const 
 
 namespace {
 
-// a and b, side by side on two threads when `parallel`; an exception from
-// either is rethrown once both are done.
+// a and b, side by side on two threads when `parallel`; the first error (b's,
+// then a's) is rethrown once both are done.
 void side_by_side(bool parallel, const std::function<void()>& a, const std::function<void()>& b) {
   if (!parallel) {
     a();
     b();
     return;
   }
-  std::exception_ptr a_error;
-  {
-    std::jthread t([&] {
-      try {
-        a();
-      } catch (...) {
-        a_error = std::current_exception();
-      }
-    });
-    b();  // on an exception the jthread joins before it propagates
-  }
-  if (a_error) std::rethrow_exception(a_error);
+  run_workers(2, [&](std::size_t w) { w == 0 ? b() : a(); });
 }
 
 }  // namespace
