@@ -892,6 +892,7 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
     Outliner outliner;
     std::vector<OwnCell> own;
     std::vector<std::uint32_t> in;
+    std::vector<BoxCell> crossed;  // a hole's empty cells that a road may cross
     for (std::size_t wo = first_owner; wo < owners; wo += stride) {
       const auto w = static_cast<std::uint32_t>(wo);
       own.clear();
@@ -919,10 +920,13 @@ std::vector<ServiceArea> service_areas(const network::EdgeSnapper& s, const netw
       // A gap holding another facility's cell stays open: areas of a tier do
       // not overlap.
       const auto blocked = [&](std::span<const BoxCell> gaps) {
+        crossed.clear();
         for (const BoxCell& c : gaps)
-          if (raster.maybe_occupied(c.x + bi, c.y + bj)) raster.prefetch(c.x + bi, c.y + bj);
-        for (const BoxCell& c : gaps) {
-          if (!raster.maybe_occupied(c.x + bi, c.y + bj)) continue;
+          if (raster.maybe_occupied(c.x + bi, c.y + bj)) {
+            raster.prefetch(c.x + bi, c.y + bj);
+            crossed.push_back(c);
+          }
+        for (const BoxCell& c : crossed) {
           const CellTable::Slot* e = raster.find(c.x + bi, c.y + bj);
           if (e && e->owner != w) return true;
         }

@@ -1,6 +1,7 @@
 // GeoPackage rows straight into SQLite; see gpkg_rows.hpp and docs/coverage.md
 // ("Writing the GeoPackage").
 #include "gpkg_rows.hpp"
+#include "sqlite_util.hpp"
 
 #include <cpl_conv.h>
 #include <ogr_feature.h>
@@ -257,13 +258,6 @@ T take(const char*& p) {
   return v;
 }
 
-// "table" as an SQL identifier / literal.
-std::string sql_name(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 OGRFieldType ogr_field_type(FieldType t) {
   switch (t) {
     case FieldType::text: return OFTString;
@@ -353,17 +347,7 @@ void GpkgRowWriter::commit() {
 std::size_t GpkgRowWriter::add_table(const LayerSchema& schema, const std::string& table,
                                      const std::string& geom_column, const std::vector<std::string>& columns) {
   sync();  // the inserting thread is idle from here to the next write
-  if (!db_) {
-    if (sqlite3_open_v2(path_.string().c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-      const std::string m = error_message();
-      sqlite3_close(db_);
-      db_ = nullptr;
-      throw RunError("cannot open '" + path_.string() + "' to write its features" + m);
-    }
-    // A temporary, renamed into place only when complete (as VectorWriter
-    // tells GDAL): syncing buys nothing.
-    exec("PRAGMA synchronous = OFF");
-  }
+  if (!db_) db_ = open_for_writing(path_, "write its features");
   auto t = std::make_unique<Table>();
   t->name = table;
   t->schema = schema;

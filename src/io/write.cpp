@@ -21,6 +21,7 @@
 #include "ruralnet/core/text.hpp"
 #include "ruralnet/io/atomic_file.hpp"
 #include "gpkg_rows.hpp"
+#include "sqlite_util.hpp"
 
 namespace fs = std::filesystem;
 
@@ -269,31 +270,15 @@ PackedRtree pack_rtree(std::vector<Cell> cells, std::size_t node_size) {
   return out;
 }
 
-std::string sql_text(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string sql_name(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+using detail::sql_name;
+using detail::sql_text;
 
 // A plain SQLite connection to a GeoPackage GDAL has closed: statements
 // prepared once and bound, where GDAL's ExecuteSQL would scan and parse
 // megabytes of SQL text.
 class Sqlite {
  public:
-  explicit Sqlite(const fs::path& path) : path_(path) {
-    if (sqlite3_open_v2(path.string().c_str(), &db_, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-      const std::string m = db_ ? sqlite3_errmsg(db_) : "out of memory";
-      sqlite3_close(db_);
-      throw RunError("cannot reopen '" + path.string() + "' to add its spatial index: " + m);
-    }
-    exec("PRAGMA synchronous = OFF");  // a temporary, as in VectorWriter
-  }
+  explicit Sqlite(const fs::path& path) : path_(path), db_(detail::open_for_writing(path, "add its spatial index")) {}
   ~Sqlite() {
     for (auto* st : statements_) sqlite3_finalize(st);
     if (db_) sqlite3_close_v2(db_);  // rolls back what is not committed
